@@ -1,0 +1,87 @@
+using Origin.Settings;
+using Origin.Values;
+
+namespace Origin.Capacity;
+
+/// <summary>
+/// Values derived from the settings: what the stack computes when the config leaves it out, and the
+/// arithmetic the capacity checks and the README quote. Pure functions of the settings.
+/// </summary>
+public sealed record Sizing(OriginSettings Settings)
+{
+    /// <summary>TCP/IP and Ethernet framing leave about 94% of line rate for payload (AUDIT-NOTES #15).</summary>
+    public const double NicPayloadShare = 0.94;
+
+    /// <summary>Headroom on the tmpfs for bitrate peaks and segments longer than hls_time (GOP overrun).</summary>
+    public const double TmpfsMargin = 1.5;
+
+    /// <summary>Descriptors a worker needs besides connections and cached files: logs, listeners, eventfd, shared memory.</summary>
+    public const int NginxFixedDescriptors = 64;
+
+    /// <summary>Hetzner Cloud dedicated-vCPU server types and their RAM.</summary>
+    public static IReadOnlyDictionary<string, ByteSize> HcloudDedicatedRam { get; } = new Dictionary<string, ByteSize>
+    {
+        ["ccx13"] = ByteSize.FromGiB(8), ["ccx23"] = ByteSize.FromGiB(16), ["ccx33"] = ByteSize.FromGiB(32),
+        ["ccx43"] = ByteSize.FromGiB(64), ["ccx53"] = ByteSize.FromGiB(128), ["ccx63"] = ByteSize.FromGiB(192),
+    };
+
+    private HlsSettings Hls => Settings.Hls;
+    private CapacitySettings Load => Settings.Capacity;
+
+    /// <summary>RAM as configured, or of the hcloud server type; null when neither is known (a validation error).</summary>
+    public ByteSize? Ram =>
+        Settings.Host.Ram
+        ?? (Settings.Host.Mode == HostMode.Hcloud && HcloudDedicatedRam.TryGetValue(Settings.Host.Hcloud.ServerType.Value, out var ram) ? ram : null);
+
+    /// <summary>Shortest cleanup age that keeps a segment until every playlist that listed it has expired (RFC 8216 6.2.2):
+    /// it is listed for listSize segments after it is written, then must stay one segment plus one playlist longer.</summary>
+    public Duration MinimumCleanupAge => Duration.FromSeconds(Hls.SegmentSeconds * (2L * Hls.ListSize + 1));
+
+    /// <summary>Twice the minimum, rounded up to a whole minute: slack for segments longer than hls_time.</summary>
+    public Duration CleanupAge => Hls.CleanupAge ?? Duration.FromSeconds((MinimumCleanupAge.Seconds * 2 + 59) / 60 * 60);
+
+    /// <summary>Longest a file can live: its age limit plus one timer period.</summary>
+    public Duration Retention => Duration.FromSeconds(CleanupAge.Seconds + Hls.CleanupInterval.Seconds);
+
+    public long ChannelBytesPerSecond => Load.BitrateKbps * 1000L / 8;
+
+    /// <summary>channels x bitrate x retention x margin, rounded up to a whole MiB (AUDIT-NOTES #12).</summary>
+    public ByteSize ComputedTmpfsSize =>
+        ByteSize.FromMiB(new ByteSize((long)Math.Ceiling(Load.Channels * (double)ChannelBytesPerSecond * Retention.Seconds * TmpfsMargin)).MiBRoundedUp);
+
+    public ByteSize TmpfsSize => Hls.TmpfsSize ?? ComputedTmpfsSize;
+
+    /// <summary>RAM that must stay free of tmpfs and Redis: the OS, nginx, gunicorn, and one FFmpeg per channel (stream copy: ~20 MiB).</summary>
+    public ByteSize ServiceReserve => ByteSize.FromMiB(1024 + 20L * Load.Channels);
+
+    /// <summary>Half a segment, as nginx writes it in Cache-Control (AUDIT-NOTES #1).</summary>
+    public int PlaylistMaxAge => Settings.Nginx.PlaylistMaxAge ?? Hls.SegmentSeconds / 2;
+
+    /// <summary>Descriptors one nginx worker can need: a client and an upstream or file per connection, plus the segment cache.</summary>
+    public long NginxDescriptorsPerWorker => 2L * Settings.Nginx.WorkerConnections + Settings.Nginx.SegmentFileCache.Max + NginxFixedDescriptors;
+
+    public double NicPayloadMbps => Settings.Host.NicMbps * NicPayloadShare;
+
+    public double BitrateMbps => Load.BitrateKbps / 1000.0;
+
+    /// <summary>Viewers the port can serve with no edge cache at all.</summary>
+    public int DirectViewerCapacity => (int)Math.Floor(NicPayloadMbps / BitrateMbps);
+
+    /// <summary>Origin egress when the edge caches: every channel fetched by each upper tier (AUDIT-NOTES #15).</summary>
+    public double CachedEgressMbps => Load.Channels * BitrateMbps * Load.EdgeFetchersPerChannel;
+
+    public double DirectEgressMbps => Load.Viewers * BitrateMbps;
+
+    /// <summary>The value of a sysctl as the stack leaves it: configured, or the kernel default we know of.</summary>
+    public long? SysctlNumber(string key) =>
+        Settings.Kernel.Sysctl.FirstOrDefault(kv => kv.Key.Value == key).Value is { } s && long.TryParse(s.Value.Value, out var n)
+            ? n
+            : KernelDefaults.TryGetValue(key, out var d) ? d : null;
+
+    /// <summary>Defaults of the Debian 12 kernel for the sysctls the checks compare against.</summary>
+    private static readonly Dictionary<string, long> KernelDefaults = new()
+    {
+        ["net.core.somaxconn"] = 4096,
+        ["fs.nr_open"] = 1_048_576,
+    };
+}

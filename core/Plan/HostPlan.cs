@@ -1,0 +1,56 @@
+using Origin.Plan.Steps;
+using Origin.Settings;
+using Origin.Values;
+
+namespace Origin.Plan;
+
+/// <summary>Deploy-time values that rendered files depend on.</summary>
+public sealed record DeployInputs(IReadOnlyList<Cidr> CloudflareIpv4, IReadOnlyList<Cidr> CloudflareIpv6)
+{
+    public IEnumerable<Cidr> CloudflareRanges => CloudflareIpv4.Concat(CloudflareIpv6);
+
+    /// <summary>Builds inputs from the provider's lookup, refusing anything that is not a CIDR.</summary>
+    public static DeployInputs FromRanges(IEnumerable<string> ipv4, IEnumerable<string> ipv6)
+    {
+        static List<Cidr> Parse(IEnumerable<string> ranges, bool v6) => ranges.Select(r =>
+            Cidr.TryParse(r, out var c) && c.IsIPv6 == v6 ? c : throw new ArgumentException($"not an IPv{(v6 ? 6 : 4)} CIDR in Cloudflare's ranges: {Validation.Findings.Show(r)}")).ToList();
+        var inputs = new DeployInputs(Parse(ipv4, false), Parse(ipv6, true));
+        return inputs.CloudflareIpv4.Count > 0 ? inputs : throw new ArgumentException("Cloudflare's IPv4 ranges are empty; refusing to lock the origin to nothing");
+    }
+}
+
+/// <summary>
+/// The ordered host plan: every step the converge applies, in order, and the final verification.
+/// Built from validated settings; the same plan is applied by the Pulumi components and by the VM
+/// rehearsal, so there is one copy of every file and script.
+/// </summary>
+public sealed record HostPlan(IReadOnlyList<Step> Steps, string VerifyScript)
+{
+    public const string VerifyPath = Step.StateDir + "/verify.sh";
+
+    public static HostPlan Build(OriginSettings settings, DeployInputs inputs)
+    {
+        var context = new PlanContext(settings, inputs);
+        IReadOnlyList<Step> steps =
+        [
+            PackagesStep.Build(context),
+            FirewallStep.Build(context),
+            KernelStep.Build(context),
+            DisksStep.Build(context),
+            HlsStorageStep.Build(context),
+            RedisStep.Build(context),
+            NginxBuildStep.Build(context),
+            TlsStep.Build(context),
+            NginxConfigStep.Build(context),
+            StreamServiceStep.Build(context),
+            CleanupStep.Build(context),
+            MonitoringStep.Build(context),
+        ];
+        return new HostPlan(steps, VerifyStep.Render(context));
+    }
+
+    public Step this[string name] => Steps.Single(s => s.Name == name);
+
+    /// <summary>Every file any step places, by host path.</summary>
+    public IEnumerable<HostFile> Files => Steps.SelectMany(s => s.Files);
+}

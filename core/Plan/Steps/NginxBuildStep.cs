@@ -1,0 +1,41 @@
+using Origin.Rendering;
+using Origin.Settings;
+
+namespace Origin.Plan.Steps;
+
+/// <summary>nginx from a pinned, checksummed source tarball into the prefix the audited host uses.</summary>
+internal static class NginxBuildStep
+{
+    /// <summary>Options the stack sets itself; the config's configureFlags follow them.</summary>
+    public static IReadOnlyList<string> ConfigureArguments(NginxSettings n) =>
+    [
+        $"--prefix={n.Prefix}",
+        $"--sbin-path={n.Prefix}/sbin/nginx",
+        $"--conf-path={n.Prefix}/nginx.conf",
+        "--pid-path=/run/nginx.pid",
+        "--error-log-path=/var/log/nginx/error.log",
+        "--http-log-path=/var/log/nginx/access.log",
+        $"--user={n.User}",
+        $"--group={n.User}",
+        .. n.ConfigureFlags.Select(f => f.Value),
+    ];
+
+    public static Step Build(PlanContext c)
+    {
+        var n = c.Settings.Nginx;
+        var args = ConfigureArguments(n);
+        // What the marker on the host records: rebuild when any of it changes.
+        var buildId = $"nginx-{n.Version} sha256:{n.SourceSha256} {string.Join(' ', args)}";
+        return PlanContext.Step("nginx-build", $"nginx {n.Version} built from source", [],
+            new()
+            {
+                ["version"] = Template.Token(n.Version),
+                ["prefix"] = Template.Shell(n.Prefix.Value),
+                ["build_id"] = Template.Shell(buildId),
+                ["sha256"] = Template.Token(n.SourceSha256),
+                ["url"] = Template.Shell(n.SourceUrl.For(n.Version)),
+                ["configure"] = new Slot(Sh.Words(args), false),
+            },
+            new() { ["prefix"] = Template.Shell(n.Prefix.Value) });
+    }
+}

@@ -1,0 +1,42 @@
+using Origin.Rendering;
+using Origin.Settings;
+
+namespace Origin.Plan.Steps;
+
+/// <summary>The checks that end every converge: the origin must serve, not merely be configured.</summary>
+internal static class VerifyStep
+{
+    public static string Render(PlanContext c)
+    {
+        var s = c.Settings;
+        var checks = new List<string>();
+        void Check(string what, string command) => checks.Add($"check {Sh.Quote(what)} {command}");
+
+        foreach (var unit in Units(s))
+            Check($"service {unit} is active", $"service_active {unit}");
+        Check("firewall table inet origin_filter is loaded", "nft_table inet origin_filter");
+        Check($"{s.Hls.Dir} is a tmpfs of {c.Sizing.TmpfsSize}", $"tmpfs_size_kib {Sh.Quote(s.Hls.Dir.Value)} {c.Sizing.TmpfsSize.Bytes / 1024}");
+        foreach (var (key, value) in s.Kernel.Sysctl)
+            Check($"kernel-param {key} = {value.Value}", $"kernel_param {Template.Token(key).Text} {Sh.Quote(value.Value.Value)}");
+        Check($"nginx workers may open {s.Nginx.RlimitNofile} files", $"nginx_workers_nofile {s.Nginx.RlimitNofile}");
+
+        var record = s.Cloudflare.Record?.Value ?? "localhost";
+        var playlist = $"http://127.0.0.1{s.Hls.UrlPrefix}{s.Hls.PlaylistPrefix}0.m3u8?{s.Stream.TokenParam}=origin-verify-$RANDOM$RANDOM";
+        // An unknown token is refused by the API itself: a 403 proves nginx reached it (502 or 500 would not).
+        checks.Add($"check {Sh.Quote("http: a playlist request with an unknown token reaches the API and is refused (403)")} " +
+                   $"http_status 403 -H {Sh.Quote("Host: " + record)} \"{playlist}\"");
+        Check("http: stub_status answers on loopback", $"http_status 200 http://127.0.0.1:{s.Nginx.StatusPort}/stub_status");
+        Check("redis answers with the configured password", $"redis_ping {s.Redis.Port}");
+        Check("redis refuses clients without the password", $"redis_refuses_anonymous {s.Redis.Port}");
+        foreach (var e in MonitoringStep.Exporters(s).Where(e => e.Settings.Enabled))
+            Check($"http: {e.Name} exporter serves metrics", $"http_status 200 http://127.0.0.1:{e.Settings.Port}/metrics");
+
+        return Template.Render("verify/verify.sh", new() { ["checks"] = Template.Lines(checks) });
+    }
+
+    /// <summary>Every long-running unit the plan installs.</summary>
+    public static IEnumerable<string> Units(OriginSettings s) =>
+        new[] { "origin-firewall.service", Systemd.MountUnitName(s.Hls.Dir), "redis-server.service", "nginx.service", "stream-api.service", "origin-hls-cleanup.timer" }
+            .Concat(MonitoringStep.Exporters(s).Where(e => e.Settings.Enabled).Select(e => e.Package + ".service"))
+            .Select(Sh.Quote);
+}

@@ -1,0 +1,98 @@
+using Origin.Binding;
+using Origin.Values;
+
+namespace Origin.Settings;
+
+public enum CloudflarePlan { Free, Pro, Business, Enterprise }
+
+public enum TlsVersion
+{
+    [ConfigName("1.0")] V1_0,
+    [ConfigName("1.1")] V1_1,
+    [ConfigName("1.2")] V1_2,
+    [ConfigName("1.3")] V1_3,
+}
+
+public enum SslMode { Off, Flexible, Full, Strict }
+
+public enum RateLimitScope
+{
+    /// <summary>Playlists and segments under hls.urlPrefix.</summary>
+    Media,
+    /// <summary>Playlists only.</summary>
+    Playlists,
+    /// <summary>The public API prefix.</summary>
+    Api,
+}
+
+public enum RateLimitAction
+{
+    Block,
+    [ConfigName("managed_challenge")] ManagedChallenge,
+    [ConfigName("js_challenge")] JsChallenge,
+    Log,
+}
+
+public sealed record CloudflareSettings
+{
+    [Doc("Zone (domain) in Cloudflare. Required.")]
+    public HostName? Zone { get; init; }
+
+    [Doc("Public host name of the origin, inside the zone. Required.")]
+    public HostName? Record { get; init; }
+
+    [Doc("The zone's plan; cache TTLs and rate-limiting rules are checked against it (AUDIT-NOTES #14).")]
+    public CloudflarePlan Plan { get; init; } = CloudflarePlan.Free;
+
+    [Doc("Edge-to-origin TLS. Only strict is accepted: anything less lets anyone between edge and origin read or change the stream.")]
+    public SslMode SslMode { get; init; } = SslMode.Strict;
+
+    [Doc("Lowest TLS version viewers may use.")]
+    public TlsVersion MinTlsVersion { get; init; } = TlsVersion.V1_2;
+
+    [Doc("Redirect http to https at the edge.")]
+    public bool AlwaysUseHttps { get; init; } = true;
+
+    [Doc("Smart Tiered Cache: one upper tier fetches from the origin for all edges, so origin egress scales with channels, not viewers.")]
+    public bool TieredCache { get; init; } = true;
+
+    [Doc("Edge TTL of segments. Must be at least the plan's minimum (Free 2h, Pro 1h).")]
+    public Duration SegmentEdgeTtl { get; init; } = Duration.FromSeconds(86_400);
+
+    [Doc("Edge TTL of playlists on Business and Enterprise (null: respect the origin's max-age, the only choice below Business).")]
+    public Duration? PlaylistEdgeTtl { get; init; }
+
+    [Doc("Rate-limiting rules at the edge, counted per colo and client IP. Free allows 1 rule with a 10 s period, Pro 2, Business 5.")]
+    [Count(0, 100)]
+    public IReadOnlyList<EdgeRateLimit> RateLimits { get; init; } =
+        [new EdgeRateLimit { Name = new("media-flood"), Scope = RateLimitScope.Media, Requests = 200, Period = Duration.FromSeconds(10), MitigationTimeout = Duration.FromSeconds(10) }];
+
+    [Doc("Accept 80/443 at the origin only from Cloudflare's ranges (host firewall, and the cloud firewall in hcloud mode).")]
+    public bool OriginLockdown { get; init; } = true;
+
+    [Doc("Validity of the Origin CA certificate, days (7, 30, 90, 365, 730, 1095 or 5475).")]
+    [Range(7, 5475)]
+    public int OriginCertificateDays { get; init; } = 5475;
+}
+
+public sealed record EdgeRateLimit
+{
+    [Doc("Rule name, used in its description.")]
+    public Slug Name { get; init; } = new("rule");
+
+    [Doc("What the rule counts: media (playlists and segments), playlists, or api.")]
+    public RateLimitScope Scope { get; init; } = RateLimitScope.Media;
+
+    [Doc("Requests allowed per period per client IP and colo.")]
+    [Range(1, 1_000_000)]
+    public int Requests { get; init; } = 200;
+
+    [Doc("Counting period. Free allows 10s; Pro 10s or 60s; Business up to 10m.")]
+    public Duration Period { get; init; } = Duration.FromSeconds(10);
+
+    [Doc("How long a client is blocked once over the limit. Free allows 10s.")]
+    public Duration MitigationTimeout { get; init; } = Duration.FromSeconds(10);
+
+    [Doc("What happens over the limit.")]
+    public RateLimitAction Action { get; init; } = RateLimitAction.Block;
+}

@@ -1,0 +1,52 @@
+using Origin.Binding;
+using Origin.Values;
+
+namespace Origin.Settings;
+
+public enum ChannelIdCharset
+{
+    /// <summary>[0-9]</summary>
+    Digits,
+    /// <summary>[A-Za-z0-9]</summary>
+    Alphanumeric,
+}
+
+public sealed record HlsSettings
+{
+    [Doc("Directory FFmpeg writes playlists and segments to; mounted as tmpfs.")]
+    public AbsolutePath Dir { get; init; } = new("/var/www/hls");
+
+    [Doc("URL prefix nginx serves the directory under (the audited host uses /live/).")]
+    public UrlPrefix UrlPrefix { get; init; } = new("/live/");
+
+    [Doc("File name prefix of a channel's playlist: /live/<prefix><id>.m3u8.")]
+    public Slug PlaylistPrefix { get; init; } = new("stream_");
+
+    [Doc("Characters a channel id may contain; nginx only starts channels whose id matches.")]
+    public ChannelIdCharset ChannelIdCharset { get; init; } = ChannelIdCharset.Digits;
+
+    [Doc("Longest channel id nginx will pass to the API.")]
+    [Range(1, 64)]
+    public int ChannelIdMaxLength { get; init; } = 12;
+
+    [Doc("FFmpeg -hls_time, seconds (audit option A). In stream-copy mode segments are cut at the next keyframe, so the real length is the source GOP (AUDIT-NOTES #10).")]
+    [Range(1, 10)]
+    public int SegmentSeconds { get; init; } = 2;
+
+    [Doc("FFmpeg -hls_list_size: segments listed in the live playlist (audit option A: 6, a 12 s window).")]
+    [Range(2, 30)]
+    public int ListSize { get; init; } = 6;
+
+    [Doc("FFmpeg -hls_init_time, seconds: shorter first segments for a faster start when the source has keyframes that often; 0 disables.")]
+    [Range(0, 10)]
+    public int InitSeconds { get; init; } = 1;
+
+    [Doc("tmpfs size. Computed from capacity.channels x capacity.bitrateKbps x the retention window x 1.5 when not given; checked against RAM.")]
+    public ByteSize? TmpfsSize { get; init; }
+
+    [Doc("Files untouched for this long are removed by the cleanup timer. Must be at least segmentSeconds x (2 x listSize + 1) so a segment outlives every playlist that lists it (RFC 8216 6.2.2). Computed when not given.")]
+    public Duration? CleanupAge { get; init; }
+
+    [Doc("How often the cleanup timer runs.")]
+    public Duration CleanupInterval { get; init; } = Duration.FromSeconds(15);
+}

@@ -1,0 +1,73 @@
+using Origin.Binding;
+using Origin.Values;
+
+namespace Origin.Settings;
+
+public enum HostMode
+{
+    /// <summary>A new Hetzner Cloud server with dedicated vCPUs, created by the stack.</summary>
+    Hcloud,
+    /// <summary>An existing dedicated (Robot) server, adopted by address.</summary>
+    Dedicated,
+}
+
+public sealed record HostSettings
+{
+    [Doc("hcloud: the stack creates a Hetzner Cloud dedicated-vCPU server; dedicated: it adopts an existing Robot server by address.")]
+    public HostMode Mode { get; init; } = HostMode.Hcloud;
+
+    [Doc("Settings used when mode is hcloud.")]
+    public HcloudHostSettings Hcloud { get; init; } = new();
+
+    [Doc("Settings used when mode is dedicated.")]
+    public DedicatedHostSettings Dedicated { get; init; } = new();
+
+    [Doc("SSH login used for every converge step. The private key is the secret origin:sshPrivateKey.")]
+    public SshSettings Ssh { get; init; } = new();
+
+    [Doc("Networks allowed to reach SSH and the exporters. Required: the host firewall drops everything else.")]
+    [Count(1, 32)]
+    public IReadOnlyList<Cidr> AdminCidrs { get; init; } = [];
+
+    [Doc("Installed RAM. Bounds the HLS tmpfs and Redis. Defaults to the RAM of the hcloud server type; required for dedicated hosts.")]
+    public ByteSize? Ram { get; init; }
+
+    [Doc("Speed of the public network port, in Mbit/s, for the egress capacity check.")]
+    [Range(100, 100_000)]
+    public int NicMbps { get; init; } = 1000;
+}
+
+public sealed record HcloudHostSettings
+{
+    [Doc("Server name in Hetzner Cloud.")]
+    public Slug Name { get; init; } = new("hls-origin");
+
+    [Doc("Server type. Only dedicated-vCPU types (ccx*) are accepted: shared vCPUs steal time from nginx under load.")]
+    public Slug ServerType { get; init; } = new("ccx23");
+
+    [Doc("Hetzner Cloud location (fsn1, nbg1, hel1, ash, hil, sin).")]
+    public Slug Location { get; init; } = new("fsn1");
+
+    [Doc("OS image. The host plan is written for Debian 12.")]
+    public Slug Image { get; init; } = new("debian-12");
+
+    [Doc("OpenSSH public keys installed for root at creation.")]
+    [Count(1, 10)]
+    public IReadOnlyList<SshPublicKey> SshPublicKeys { get; init; } = [];
+}
+
+public sealed record DedicatedHostSettings
+{
+    [Doc("Public address of the existing server (required in dedicated mode).")]
+    public IpAddressValue? Address { get; init; }
+}
+
+public sealed record SshSettings
+{
+    [Doc("SSH user. The converge steps need root or passwordless sudo; root is what Hetzner installs.")]
+    public UnixName User { get; init; } = new("root");
+
+    [Doc("SSH port.")]
+    [Range(1, 65535)]
+    public int Port { get; init; } = 22;
+}

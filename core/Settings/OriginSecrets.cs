@@ -1,0 +1,28 @@
+using System.Text.RegularExpressions;
+using Origin.Binding;
+using Origin.Validation;
+
+namespace Origin.Settings;
+
+/// <summary>
+/// Secrets that end up in files on the host. They come from Pulumi secret config, are rendered only
+/// into secret files (never into a golden file or a plain resource input), and are checked without
+/// ever being echoed: an error says what is wrong, not what the value was.
+/// </summary>
+public sealed partial record OriginSecrets(string RedisPassword)
+{
+    public const string RedisPasswordKey = "redisPassword";
+
+    // The password is written into redis.conf, a systemd EnvironmentFile and the exporter's env file;
+    // this alphabet needs quoting in none of them.
+    [GeneratedRegex("^[A-Za-z0-9._~+/=-]{16,256}$")]
+    private static partial Regex RedisPasswordPattern();
+
+    public static void Check(string redisPassword, Findings findings)
+    {
+        if (!RedisPasswordPattern().IsMatch(redisPassword))
+            findings.Error(ConfigKeys.Of(RedisPasswordKey),
+                "a secret of 16 to 256 characters of [A-Za-z0-9._~+/=-] (generate one with: openssl rand -base64 33)",
+                $"a secret of {redisPassword.Length} characters{(redisPassword.Any(c => !char.IsAsciiLetterOrDigit(c) && !"._~+/=-".Contains(c)) ? " with a character outside that set" : "")}");
+    }
+}

@@ -1,0 +1,63 @@
+using Origin.Edge;
+using Origin.Settings;
+using static Origin.Binding.ConfigKeys;
+
+namespace Origin.Validation;
+
+internal static class CloudflareRules
+{
+    private static readonly int[] OriginCertificateDays = [7, 30, 90, 365, 730, 1095, 5475];
+    private static readonly string[] ReservedZones = ["example.com", "example.net", "example.org", "test", "example", "invalid", "localhost"];
+
+    public static void Check(OriginSettings s, Findings f)
+    {
+        var cf = s.Cloudflare;
+        var plan = Binding.SettingsBinder.EnumName(cf.Plan);
+        var limits = PlanLimits.For(cf.Plan);
+        if (cf.Zone is null) f.Error(Of("cloudflare.zone"), "the zone (domain) name in Cloudflare", "nothing");
+        if (cf.Record is null) f.Error(Of("cloudflare.record"), "the origin's public host name", "nothing");
+        if (cf.Zone is { } reserved && ReservedZones.Any(r => reserved.IsWithin(new Values.HostName(r))))
+            f.Warn(Of("cloudflare.zone"), $"{reserved} is reserved for documentation (RFC 2606): set the zone you serve from, or `pulumi up` will not find it");
+        if (cf.Zone is { } zone && cf.Record is { } record && !record.IsWithin(zone))
+            f.Error(Of("cloudflare.record"), $"a name inside the zone {zone}", Findings.Show(record.Value));
+        if (cf.SslMode != SslMode.Strict)
+            f.Error(Of("cloudflare.sslMode"), "strict: the origin presents an Origin CA certificate, and anything weaker lets the path between edge and origin read or alter the stream",
+                Findings.Show(Binding.SettingsBinder.EnumName(cf.SslMode)));
+        if (cf.MinTlsVersion < TlsVersion.V1_2)
+            f.Warn(Of("cloudflare.minTlsVersion"), "TLS below 1.2 is deprecated by every major browser");
+
+        if (cf.SegmentEdgeTtl.Seconds < limits.MinEdgeTtlSeconds)
+            f.Error(Of("cloudflare.segmentEdgeTtl"), $"at least {Values.Duration.FromSeconds(limits.MinEdgeTtlSeconds)}, the shortest edge TTL the {plan} plan accepts", cf.SegmentEdgeTtl.ToString());
+        if (cf.PlaylistEdgeTtl is { } ttl)
+        {
+            if (ttl.Seconds < limits.MinEdgeTtlSeconds)
+                f.Error(Of("cloudflare.playlistEdgeTtl"), $"null on the {plan} plan (it refuses edge TTLs below {Values.Duration.FromSeconds(limits.MinEdgeTtlSeconds)}; playlists then respect the origin's max-age)", ttl.ToString());
+            else if (ttl.Seconds * 2 > s.Hls.SegmentSeconds)
+                f.Error(Of("cloudflare.playlistEdgeTtl"), $"at most half a segment ({s.Hls.SegmentSeconds / 2}s): an older playlist stalls players", ttl.ToString());
+        }
+
+        if (!OriginCertificateDays.Contains(cf.OriginCertificateDays))
+            f.Error(Of("cloudflare.originCertificateDays"), "one of " + string.Join(", ", OriginCertificateDays) + " (what the Origin CA issues)", cf.OriginCertificateDays.ToString());
+        if (cf.RateLimits.Count > limits.RateLimitRules)
+            f.Error(Of("cloudflare.rateLimits"), $"at most {limits.RateLimitRules} rate-limiting rule(s) on the {plan} plan", $"{cf.RateLimits.Count}");
+        foreach (var (rule, i) in cf.RateLimits.Select((r, i) => (r, i)))
+        {
+            if (!limits.RateLimitPeriods.Contains(rule.Period.Seconds))
+                f.Error(Of($"cloudflare.rateLimits[{i}].period"), $"one of {string.Join(", ", limits.RateLimitPeriods.Select(p => Values.Duration.FromSeconds(p)))} on the {plan} plan", rule.Period.ToString());
+            var challenge = rule.Action is RateLimitAction.ManagedChallenge or RateLimitAction.JsChallenge;
+            if (challenge && limits.ChallengeNeedsThrottling)
+            {
+                if (rule.MitigationTimeout.Seconds != 0)
+                    f.Error(Of($"cloudflare.rateLimits[{i}].mitigationTimeout"), $"0s: on the {plan} plan a challenge action only throttles, with no timeout", rule.MitigationTimeout.ToString());
+            }
+            else if (!limits.MitigationTimeouts.Contains(rule.MitigationTimeout.Seconds))
+                f.Error(Of($"cloudflare.rateLimits[{i}].mitigationTimeout"), $"one of {string.Join(", ", limits.MitigationTimeouts.Select(p => Values.Duration.FromSeconds(p)))} on the {plan} plan", rule.MitigationTimeout.ToString());
+            if (rule.Action == RateLimitAction.Log && !limits.LogAction)
+                f.Error(Of($"cloudflare.rateLimits[{i}].action"), $"block, managed_challenge or js_challenge: log is Enterprise-only", "log");
+            if (rule.Scope == RateLimitScope.Api && s.Nginx.ApiPrefix is null)
+                f.Error(Of($"cloudflare.rateLimits[{i}].scope"), "media or playlists: nginx.apiPrefix is null, so there is no public API to limit", "api");
+        }
+        foreach (var dup in cf.RateLimits.GroupBy(r => r.Name).Where(g => g.Count() > 1))
+            f.Error(Of("cloudflare.rateLimits"), "rules with distinct names", $"{dup.Count()} rules named {Findings.Show(dup.Key.Value)}");
+    }
+}

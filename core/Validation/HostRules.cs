@@ -1,0 +1,43 @@
+using Origin.Capacity;
+using Origin.Settings;
+using static Origin.Binding.ConfigKeys;
+
+namespace Origin.Validation;
+
+internal static class HostRules
+{
+    private static readonly Values.Cidr[] DocumentationRanges =
+        new[] { "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32" }.Select(Values.Cidr.Parse).ToArray();
+
+    public static void Check(OriginSettings s, Sizing sizing, Findings f)
+    {
+        var host = s.Host;
+        if (host.AdminCidrs.Count == 0)
+            f.Error(Of("host.adminCidrs"), "at least one network allowed to SSH (the firewall drops everything else)", "none");
+        foreach (var (cidr, i) in host.AdminCidrs.Select((c, i) => (c, i)))
+            if (DocumentationRanges.Any(d => d.Contains(cidr.Network.BaseAddress)))
+                f.Warn(Of($"host.adminCidrs[{i}]"), $"{cidr} is a documentation range (RFC 5737/3849): nobody deploys from it, and the firewall will refuse your SSH");
+            else if (cidr.Network.PrefixLength == 0)
+                f.Warn(Of($"host.adminCidrs[{i}]"), $"{cidr} opens SSH{(s.Monitoring.Exposure == ExporterExposure.AdminCidrs ? " and the exporters" : "")} to the whole internet");
+
+        switch (host.Mode)
+        {
+            case HostMode.Hcloud:
+                if (!host.Hcloud.ServerType.Value.StartsWith("ccx", StringComparison.Ordinal))
+                    f.Error(Of("host.hcloud.serverType"), "a dedicated-vCPU type (ccx13 ... ccx63): shared vCPUs are throttled under sustained load", Findings.Show(host.Hcloud.ServerType.Value));
+                if (host.Hcloud.SshPublicKeys.Count == 0)
+                    f.Error(Of("host.hcloud.sshPublicKeys"), "at least one OpenSSH public key for root", "none");
+                if (host.Hcloud.Image.Value != "debian-12")
+                    f.Error(Of("host.hcloud.image"), "debian-12 (the host plan is written for it)", Findings.Show(host.Hcloud.Image.Value));
+                break;
+            case HostMode.Dedicated:
+                if (host.Dedicated.Address is null)
+                    f.Error(Of("host.dedicated.address"), "the public address of the server to adopt", "nothing");
+                break;
+        }
+        if (sizing.Ram is null)
+            f.Error(Of("host.ram"), host.Mode == HostMode.Hcloud
+                ? $"the RAM of the server (server type {host.Hcloud.ServerType} is not one the stack knows)"
+                : "the RAM of the dedicated server, such as 64g", "nothing");
+    }
+}

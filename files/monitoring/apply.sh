@@ -1,0 +1,17 @@
+{{place}}
+if units_changed; then systemctl daemon-reload; fi
+for exporter in {{exporters}}; do
+    systemctl enable --quiet "$exporter.service"
+    if changed_any "/etc/default/$exporter" "/etc/systemd/system/$exporter.service.d/origin.conf" || ! systemctl is-active --quiet "$exporter.service"; then
+        systemctl restart "$exporter.service"
+    fi
+done
+# Exporters the config turned off since the last converge.
+for exporter in {{disabled}}; do
+    if systemctl is-enabled --quiet "$exporter.service" 2> /dev/null; then
+        systemctl disable --now --quiet "$exporter.service"
+        CHANGED+=("$exporter")
+    fi
+done
+{{wait}}
+finish_apply

@@ -1,0 +1,143 @@
+using System.Text.Json;
+using Origin;
+using Origin.Binding;
+using Origin.Plan;
+using Origin.Validation;
+
+// origin validate <stack-file> [--set key=value]...
+// origin render <stack-file> --out <dir> [--ranges <cloudflare-ips.json>] [--set key=value]...
+// origin goldens [--check]            (from the repository root)
+const string Usage = """
+    usage:
+      origin validate <Pulumi.<stack>.yaml> [--set section.key=value]...
+      origin render <Pulumi.<stack>.yaml> --out <dir> [--ranges <file>] [--set section.key=value]...
+      origin goldens [--check]
+    --ranges: Cloudflare's IP ranges as the API returns them ({"ipv4_cidrs": [...], "ipv6_cidrs": [...]});
+              defaults to the test fixture tests/fixtures/cloudflare-ips.json.
+    goldens: renders every Pulumi.<stack>.yaml in the current directory into tests/golden/<stack>/;
+             with --check, only reports the files that differ.
+    """;
+
+if (args.Length == 0) return Fail(Usage);
+try
+{
+    return args[0] switch
+    {
+        "validate" => Validate(Options.Parse(args[1..])),
+        "render" => Render(Options.Parse(args[1..])),
+        "goldens" => Goldens(args.Contains("--check")),
+        _ => Fail(Usage),
+    };
+}
+catch (InvalidSettingsException e)
+{
+    return Fail(e.Message);
+}
+catch (ArgumentException e)
+{
+    return Fail("error: " + e.Message);
+}
+
+static int Validate(Options o)
+{
+    var loaded = o.Load();
+    foreach (var finding in loaded.Findings.All) Console.WriteLine(finding);
+    if (loaded.Findings.HasErrors) return 1;
+    Console.WriteLine($"{o.StackFile}: valid");
+    return 0;
+}
+
+static int Render(Options o)
+{
+    var out_ = o.Out ?? throw new ArgumentException("render needs --out <dir>");
+    var loaded = o.Load();
+    foreach (var warning in loaded.Findings.Warnings) Console.Error.WriteLine(warning);
+    var plan = HostPlan.Build(loaded.Valid, ReadRanges(o.Ranges ?? FixtureRanges));
+    PlanBundle.Write(plan, out_);
+    Console.WriteLine($"rendered {plan.Steps.Count} steps into {out_}");
+    return 0;
+}
+
+static int Goldens(bool check)
+{
+    var drift = 0;
+    foreach (var stackFile in Directory.GetFiles(".", "Pulumi.*.yaml").Order(StringComparer.Ordinal))
+    {
+        var stack = Path.GetFileName(stackFile)["Pulumi.".Length..^".yaml".Length];
+        var plan = HostPlan.Build(OriginConfig.LoadStackFile(stackFile).Valid, ReadRanges(FixtureRanges));
+        var dir = Path.Combine("tests", "golden", stack);
+        if (!check)
+        {
+            PlanBundle.Write(plan, dir);
+            Console.WriteLine($"wrote {dir}");
+            continue;
+        }
+        var want = PlanBundle.Files(plan);
+        var have = Directory.Exists(dir)
+            ? Directory.GetFiles(dir, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(dir, f), File.ReadAllText)
+            : [];
+        foreach (var path in want.Keys.Union(have.Keys).Order(StringComparer.Ordinal))
+            if (!want.TryGetValue(path, out var w) || !have.TryGetValue(path, out var h) || w != h)
+            {
+                Console.WriteLine($"{stack}: {path} differs");
+                drift++;
+            }
+    }
+    return drift == 0 ? 0 : 1;
+}
+
+static DeployInputs ReadRanges(string path)
+{
+    using var doc = JsonDocument.Parse(File.ReadAllText(path));
+    IEnumerable<string> List(string name) => doc.RootElement.GetProperty(name).EnumerateArray().Select(e => e.GetString()!);
+    return DeployInputs.FromRanges(List("ipv4_cidrs"), List("ipv6_cidrs"));
+}
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine(message);
+    return 2;
+}
+
+/// <summary>The command line after the verb.</summary>
+internal sealed record Options(string StackFile, string? Out, string? Ranges, IReadOnlyList<(string Key, string Value)> Sets)
+{
+    public static Options Parse(string[] args)
+    {
+        string? stack = null, out_ = null, ranges = null;
+        var sets = new List<(string, string)>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--out": out_ = Next(); break;
+                case "--ranges": ranges = Next(); break;
+                case "--set":
+                    var pair = Next();
+                    var eq = pair.IndexOf('=');
+                    if (eq <= 0) throw new ArgumentException($"--set takes section.key=value, got {pair}");
+                    sets.Add((pair[..eq], pair[(eq + 1)..]));
+                    break;
+                default:
+                    if (stack is not null || args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected argument {args[i]}");
+                    stack = args[i];
+                    break;
+            }
+        }
+        return new Options(stack ?? throw new ArgumentException("which stack file?"), out_, ranges, sets);
+    }
+
+    public OriginConfig.Loaded Load()
+    {
+        var sections = StackConfig.ReadStackFile(StackFile);
+        foreach (var (key, value) in Sets) sections = StackConfig.With(sections, key, value);
+        return OriginConfig.Load(sections);
+    }
+}
+
+internal static partial class Program
+{
+    /// <summary>A snapshot of Cloudflare's published ranges, for offline renders only. Deploys read the live list through the provider.</summary>
+    private const string FixtureRanges = "tests/fixtures/cloudflare-ips.json";
+}
