@@ -15,7 +15,9 @@ public sealed record Cidr(IPNetwork Network) : IConfigValue<Cidr>
     {
         value = null;
         if (!text.Contains('/') || text.Trim() != text) return false;
+        // IPNetwork.TryParse silently clears host bits; "10.0.0.1/8" is more likely a typo than a wish for 10.0.0.0/8.
         if (!IPNetwork.TryParse(text, out var network)) return false;
+        if (!IPAddress.TryParse(text[..text.IndexOf('/')], out var written) || !written.Equals(network.BaseAddress)) return false;
         value = new Cidr(network);
         return true;
     }

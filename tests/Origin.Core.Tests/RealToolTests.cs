@@ -1,0 +1,193 @@
+using System.Net;
+using System.Net.Sockets;
+using Origin.Plan;
+
+namespace Origin.Tests;
+
+/// <summary>
+/// The rendered prod files, checked by the programs that will read them: nginx -t, a real
+/// redis-server on loopback, systemd-analyze verify, nft -c, bash -n and shellcheck, and the
+/// running kernel for every sysctl key. Only paths and ports are relocated, never content.
+/// </summary>
+public class RealToolTests
+{
+    private static readonly HostPlan Plan = Stacks.ProdPlan();
+
+    private static HostFile File(string path) => Plan.Files.Single(f => f.Path == path);
+
+    [Fact]
+    public void Nginx_accepts_the_rendered_config()
+    {
+        using var root = new TempDir();
+        var relocate = Relocation.Under(root.Path, "/opt/nginx", "/var/log/nginx", "/var/cache/nginx", "/etc/origin-stack", "/var/www/hls", "/run/nginx.pid");
+        foreach (var f in Plan["nginx-config"].Files.Where(f => f.Path.StartsWith("/opt/nginx/", StringComparison.Ordinal)))
+            root.Write((f.Path), relocate.Text(f.Content));
+        root.Write(("/opt/nginx/mime.types"), System.IO.File.ReadAllText("/etc/nginx/mime.types"));
+        // What the nginx-config apply script creates on the host.
+        Directory.CreateDirectory(root["/var/log/nginx"]);
+        Directory.CreateDirectory(root["/var/cache/nginx"]);
+        Directory.CreateDirectory(root["run"]);
+        Directory.CreateDirectory(root["/var/www/hls"]);
+        var tls = root["/etc/origin-stack/tls"];
+        Directory.CreateDirectory(tls);
+        Tool.Succeed("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+            "-subj", "/CN=live.example.com", "-keyout", Path.Combine(tls, "origin.key"), "-out", Path.Combine(tls, "origin.crt"));
+
+        var conf = root["/opt/nginx/nginx.conf"];
+        var result = Tool.Run("nginx", ["-t", "-c", conf, "-p", Path.GetDirectoryName(conf) + "/"]);
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("test is successful", result.Output);
+        Assert.DoesNotContain("[warn]", result.Output);
+    }
+
+    [Fact]
+    public void Redis_runs_the_rendered_config_on_loopback_with_the_configured_settings()
+    {
+        using var root = new TempDir();
+        var port = FreePort();
+        const string password = "test-password-0123456789";
+        var relocate = Relocation.Under(root.Path, "/etc/redis", "/run/redis", "/var/lib/redis");
+        var conf = relocate.Text(File("/etc/redis/redis.conf").Content).Replace("\nport 6379\n", $"\nport {port}\n");
+        root.Write(("/etc/redis/origin-secret.conf"), $"requirepass {password}\n");
+        var confPath = root.Write(("/etc/redis/redis.conf"), conf);
+        Directory.CreateDirectory(root["/var/lib/redis"]);
+        Directory.CreateDirectory(root["/run/redis"]);
+
+        using var server = System.Diagnostics.Process.Start(Tool.Which("redis-server"), [confPath])!;
+        try
+        {
+            string Cli(bool auth, params string[] args)
+            {
+                var env = auth ? new Dictionary<string, string> { ["REDISCLI_AUTH"] = password } : null;
+                return Tool.Run("redis-cli", ["-h", "127.0.0.1", "-p", port.ToString(), "--no-auth-warning", .. args], env).Output;
+            }
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (Cli(true, "ping").Trim() != "PONG")
+            {
+                Assert.True(DateTime.UtcNow < deadline && !server.HasExited, "redis-server did not start with the rendered config");
+                Thread.Sleep(200);
+            }
+            // CONFIG GET answers the name on one line and the value on the next.
+            string Get(string key) => Cli(true, "config", "get", key).Split('\n')[1];
+            Assert.Equal("noeviction", Get("maxmemory-policy"));
+            Assert.Equal((256L << 20).ToString(), Get("maxmemory"));
+            Assert.Equal("yes", Get("appendonly"));
+            Assert.Equal("everysec", Get("appendfsync"));
+            Assert.Equal("127.0.0.1 -::1", Get("bind"));
+            Assert.Equal("yes", Get("protected-mode"));
+            Assert.Equal("300", Get("timeout"));
+            Assert.Equal("", Get("save"));
+            Assert.Contains("NOAUTH", Cli(false, "ping"));
+        }
+        finally
+        {
+            server.Kill();
+            server.WaitForExit();
+        }
+    }
+
+    [Fact]
+    public void Systemd_accepts_every_rendered_unit()
+    {
+        using var root = new TempDir();
+        var unitDir = root["units"];
+        // The nginx unit points at the build's binary; the same program is Debian's /usr/sbin/nginx here.
+        var relocate = new Relocation([("/opt/nginx/sbin/nginx", "/usr/sbin/nginx")]);
+        var units = Plan.Files.Where(f => f.Path.StartsWith("/etc/systemd/system/", StringComparison.Ordinal)).ToList();
+        Assert.True(units.Count >= 8);
+        foreach (var unit in units)
+            root.Write(Path.Combine("units", unit.Path["/etc/systemd/system/".Length..]), relocate.Text(unit.Content));
+
+        var env = new Dictionary<string, string> { ["SYSTEMD_UNIT_PATH"] = unitDir + ":" };
+        var names = units.Select(u => u.Path["/etc/systemd/system/".Length..]).Select(p => p.Contains(".d/") ? p[..p.IndexOf(".d/")] : p).Distinct();
+        foreach (var name in names)
+        {
+            var result = Tool.Run("systemd-analyze", ["verify", "--man=no", "--generators=no", name], env);
+            Assert.True(result.ExitCode == 0 && result.Output.Trim().Length == 0, $"{name}:\n{result.Output}");
+        }
+        var security = Tool.Run("systemd-analyze", ["security", "--offline=true", "--threshold=25", Path.Combine(unitDir, "stream-api.service")], env);
+        Assert.True(security.ExitCode == 0, "stream-api.service is exposed above 2.5:\n" + security.Output);
+    }
+
+    [Fact]
+    public void Every_sysctl_key_exists_in_the_running_kernel()
+    {
+        var settings = Stacks.Valid();
+        foreach (var key in settings.Kernel.Sysctl.Keys)
+            Assert.True(System.IO.File.Exists(key.ProcPath), $"{key} is not a sysctl of this kernel ({key.ProcPath})");
+    }
+
+    [Fact]
+    public void Nft_accepts_the_firewall_ruleset()
+    {
+        using var root = new TempDir();
+        var ruleset = root.Write("firewall.nft", File("/etc/origin-stack/firewall.nft").Content);
+        var result = Tool.Run("nft", ["-c", "-f", ruleset]);
+        Assert.True(result.ExitCode == 0, result.Output);
+    }
+
+    public static IEnumerable<object[]> Scripts() =>
+        PlanBundle.Files(Plan).Where(kv => kv.Key.EndsWith(".sh", StringComparison.Ordinal)).Select(kv => new object[] { kv.Key });
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Every_script_parses_and_passes_shellcheck(string bundlePath)
+    {
+        using var root = new TempDir();
+        var script = root.Write("script.sh", PlanBundle.Files(Plan)[bundlePath]);
+        var syntax = Tool.Run("bash", ["-n", script]);
+        Assert.True(syntax.ExitCode == 0, $"{bundlePath}: {syntax.Output}");
+        var lint = Tool.Run("shellcheck", ["--shell=bash", "--severity=warning", script]);
+        Assert.True(lint.ExitCode == 0, $"{bundlePath}:\n{lint.Output}");
+    }
+
+    [Theory]
+    [MemberData(nameof(InjectionTests.HostileValues), MemberType = typeof(InjectionTests))]
+    public void Shell_quoting_round_trips_through_bash(string hostile)
+    {
+        if (hostile.Contains('\0')) return; // no argument can carry NUL; validation refuses it anyway
+        var echoed = Tool.Run("bash", ["-c", $"printf %s {Rendering.Sh.Quote(hostile)}"]);
+        Assert.Equal(hostile, echoed.Stdout);
+    }
+
+    [Fact]
+    public void Cleanup_removes_files_by_modification_time_only()
+    {
+        using var root = new TempDir();
+        var hls = root["hls"];
+        Directory.CreateDirectory(hls);
+        var relocate = new Relocation([("/var/www/hls", hls)]);
+        var conf = relocate.Text(File("/etc/tmpfiles.d/origin-hls.conf").Content).Replace(" streamapi streamapi ", " root root ");
+        var confPath = root.Write("origin-hls.conf", conf);
+        var stale = Path.Combine(hls, "stream_1_100.ts");
+        var fresh = Path.Combine(hls, "stream_2_200.ts");
+        System.IO.File.WriteAllText(stale, "old");
+        System.IO.File.WriteAllText(fresh, "new");
+        System.IO.File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddMinutes(-10));
+        // A viewer read the stale segment just now: its atime is fresh, and it must still go.
+        System.IO.File.SetLastAccessTimeUtc(stale, DateTime.UtcNow);
+
+        Tool.Succeed("systemd-tmpfiles", "--clean", confPath);
+        Assert.False(System.IO.File.Exists(stale), "a file untouched for longer than the cleanup age survived");
+        Assert.True(System.IO.File.Exists(fresh), "a fresh file was removed");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>
+/// Moves absolute paths of rendered files under a test root; nothing else about the text changes.
+/// Under(root, "/x") maps /x to root/x, so TempDir[hostPath] is where a relocated file lives.
+/// </summary>
+internal sealed class Relocation(IReadOnlyList<(string From, string To)> map)
+{
+    public static Relocation Under(string root, params string[] prefixes) =>
+        new(prefixes.Select(p => (p, root + p)).ToList());
+
+    public string Text(string content) => map.Aggregate(content, (text, m) => text.Replace(m.From, m.To));
+}

@@ -1,0 +1,296 @@
+using static Origin.Tests.FindingsAssert;
+
+namespace Origin.Tests;
+
+/// <summary>One test per class of error the validation must catch, each naming its key, what was expected and what was given.</summary>
+public class ValidationTests
+{
+    [Fact]
+    public void Committed_prod_stack_is_valid()
+    {
+        NoErrors(Stacks.Load());
+    }
+
+    [Fact]
+    public void Out_of_range_number_names_key_bounds_and_value()
+    {
+        var message = ErrorAt(Stacks.Load("nginx.workerConnections=10"), "origin:nginx.workerConnections");
+        Assert.Equal("expected an integer from 64 to 1_000_000, got \"10\"", message);
+    }
+
+    [Fact]
+    public void Number_that_is_not_a_number_is_refused()
+    {
+        var message = ErrorAt(Stacks.Load("hls.segmentSeconds=two"), "origin:hls.segmentSeconds");
+        Assert.Contains("got \"two\"", message);
+    }
+
+    [Fact]
+    public void Unknown_enum_value_lists_the_accepted_ones()
+    {
+        var message = ErrorAt(Stacks.Load("host.mode=vps"), "origin:host.mode");
+        Assert.Equal("expected one of hcloud, dedicated, got \"vps\"", message);
+    }
+
+    [Fact]
+    public void Unknown_key_is_refused_with_the_known_keys()
+    {
+        var message = ErrorAt(Stacks.Load("nginx.workerConnection=100"), "origin:nginx.workerConnection");
+        Assert.Contains("workerConnections", message);
+        Assert.Contains("an unknown key", message);
+    }
+
+    [Fact]
+    public void Unknown_section_is_refused()
+    {
+        ErrorAt(Stacks.Load("ngnix.version=1.2.3"), "origin:ngnix");
+    }
+
+    [Theory]
+    [InlineData("10.0.0.1/8")]      // host bits set: a typo, not a network
+    [InlineData("300.1.1.0/24")]
+    [InlineData("10.0.0.0")]        // no prefix length
+    [InlineData("10.0.0.0/33")]
+    [InlineData("2001:db8::/129")]
+    public void Malformed_cidr_is_refused(string cidr)
+    {
+        var message = ErrorAt(Stacks.Load($"host.adminCidrs=[\"{cidr}\"]"), "origin:host.adminCidrs[0]");
+        Assert.Contains("CIDR", message);
+    }
+
+    [Theory]
+    [InlineData("Live.Example.com")]
+    [InlineData("live_origin.example.com")]
+    [InlineData("-live.example.com")]
+    [InlineData("live..example.com")]
+    public void Malformed_hostname_is_refused(string name)
+    {
+        ErrorAt(Stacks.Load($"cloudflare.record=\"{name}\""), "origin:cloudflare.record");
+    }
+
+    [Theory]
+    [InlineData("var/www/hls")]
+    [InlineData("/var/www/hls/")]
+    [InlineData("/var/www/../etc")]
+    [InlineData("/var/www/hls data")]
+    [InlineData("/var//www")]
+    public void Malformed_path_is_refused(string path)
+    {
+        ErrorAt(Stacks.Load($"hls.dir=\"{path}\""), "origin:hls.dir");
+    }
+
+    [Theory]
+    [InlineData("/var")]
+    [InlineData("/etc")]
+    [InlineData("/")]
+    public void Tmpfs_over_a_system_directory_is_refused(string path)
+    {
+        var loaded = Stacks.Load($"hls.dir=\"{path}\"");
+        Assert.Contains(loaded.Findings.Errors, e => e.Key == "origin:hls.dir");
+    }
+
+    [Fact]
+    public void Tmpfs_larger_than_half_the_ram_is_refused()
+    {
+        var message = ErrorAt(Stacks.Load("hls.tmpfsSize=40g"), "origin:hls.tmpfsSize");
+        Assert.Contains("at most half the RAM (32g)", message);
+        Assert.Contains("got 40g", message);
+    }
+
+    [Fact]
+    public void Computed_tmpfs_that_does_not_fit_the_ram_is_refused()
+    {
+        // 2000 channels x 8 Mbit/s x 75 s x 1.5 is about 168 GiB: more than the 64 GiB host has.
+        var message = ErrorAt(Stacks.Load("capacity.channels=2000", "capacity.bitrateKbps=8000"), "origin:hls.tmpfsSize");
+        Assert.Contains("(computed from capacity)", message);
+    }
+
+    [Fact]
+    public void Tmpfs_plus_redis_plus_reserve_beyond_ram_is_refused()
+    {
+        var message = ErrorAt(Stacks.Load("hls.tmpfsSize=32g", "redis.maxmemory=31g"), "origin:hls.tmpfsSize");
+        Assert.Contains("within host RAM 64g", message);
+    }
+
+    [Fact]
+    public void Nofile_below_what_the_connections_need_is_refused()
+    {
+        var message = ErrorAt(Stacks.Load("nginx.rlimitNofile=20000"), "origin:nginx.rlimitNofile");
+        Assert.Equal("expected at least 30064 (2 x workerConnections 10000 + segmentFileCache.max 10000 + 64), got 20000", message);
+    }
+
+    [Fact]
+    public void More_rate_limit_rules_than_the_plan_allows_is_refused()
+    {
+        var rules = "[{name: a, requests: 100}, {name: b, requests: 100}]";
+        var message = ErrorAt(Stacks.Load($"cloudflare.rateLimits={rules}"), "origin:cloudflare.rateLimits");
+        Assert.Equal("expected at most 1 rate-limiting rule(s) on the free plan, got 2", message);
+        NoErrors(Stacks.Load($"cloudflare.rateLimits={rules}", "cloudflare.plan=pro"));
+    }
+
+    [Fact]
+    public void Rate_limit_period_the_plan_does_not_offer_is_refused()
+    {
+        var message = ErrorAt(Stacks.Load("cloudflare.rateLimits=[{name: a, period: 60s}]"), "origin:cloudflare.rateLimits[0].period");
+        Assert.Contains("one of 10s on the free plan", message);
+    }
+
+    [Fact]
+    public void Challenge_with_a_timeout_below_enterprise_is_refused()
+    {
+        var message = ErrorAt(Stacks.Load("cloudflare.rateLimits=[{name: a, action: managed_challenge, mitigationTimeout: 10s}]"),
+            "origin:cloudflare.rateLimits[0].mitigationTimeout");
+        Assert.Contains("0s", message);
+    }
+
+    [Fact]
+    public void Edge_ttl_shorter_than_the_plan_allows_is_refused()
+    {
+        var message = ErrorAt(Stacks.Load("cloudflare.segmentEdgeTtl=1h"), "origin:cloudflare.segmentEdgeTtl");
+        Assert.Equal("expected at least 2h, the shortest edge TTL the free plan accepts, got 1h", message);
+        NoErrors(Stacks.Load("cloudflare.segmentEdgeTtl=1h", "cloudflare.plan=pro"));
+    }
+
+    [Fact]
+    public void Playlist_edge_ttl_below_business_is_refused()
+    {
+        var message = ErrorAt(Stacks.Load("cloudflare.playlistEdgeTtl=1s"), "origin:cloudflare.playlistEdgeTtl");
+        Assert.Contains("respect the origin's max-age", message);
+        NoErrors(Stacks.Load("cloudflare.playlistEdgeTtl=1s", "cloudflare.plan=business"));
+    }
+
+    [Theory]
+    [InlineData("allkeys-lru")]
+    [InlineData("allkeys-lfu")]
+    [InlineData("allkeys-random")]
+    public void Allkeys_eviction_is_refused(string policy)
+    {
+        var message = ErrorAt(Stacks.Load($"redis.evictionPolicy={policy}"), "origin:redis.evictionPolicy");
+        Assert.Contains("must never be evicted", message);
+    }
+
+    [Fact]
+    public void Volatile_eviction_is_accepted()
+    {
+        NoErrors(Stacks.Load("redis.evictionPolicy=volatile-lru"));
+    }
+
+    [Fact]
+    public void Cleanup_age_shorter_than_rfc_8216_allows_is_refused()
+    {
+        var message = ErrorAt(Stacks.Load("hls.cleanupAge=20s"), "origin:hls.cleanupAge");
+        Assert.Contains("at least 26s", message);
+    }
+
+    [Fact]
+    public void Playlist_max_age_above_half_a_segment_is_refused()
+    {
+        ErrorAt(Stacks.Load("nginx.playlistMaxAge=2"), "origin:nginx.playlistMaxAge");
+    }
+
+    [Fact]
+    public void Listen_backlog_above_somaxconn_is_refused()
+    {
+        var message = ErrorAt(Stacks.Load("nginx.listenBacklog=8192"), "origin:nginx.listenBacklog");
+        Assert.Contains("net.core.somaxconn (4096)", message);
+        NoErrors(Stacks.Load("nginx.listenBacklog=8192", "kernel.sysctl={net.core.somaxconn: {value: \"8192\", reason: more}}"));
+    }
+
+    [Fact]
+    public void Upstream_keepalive_outliving_gunicorn_is_refused()
+    {
+        ErrorAt(Stacks.Load("nginx.upstream.keepaliveTimeout=2m"), "origin:nginx.upstream.keepaliveTimeout");
+    }
+
+    [Fact]
+    public void Modules_the_config_needs_cannot_be_left_out()
+    {
+        var message = ErrorAt(Stacks.Load("nginx.configureFlags=[--with-http_ssl_module]"), "origin:nginx.configureFlags");
+        Assert.Contains("--with-http_realip_module", message);
+    }
+
+    [Fact]
+    public void Options_the_stack_sets_itself_are_refused()
+    {
+        var loaded = Stacks.Load("nginx.configureFlags=[--with-http_ssl_module, --with-http_realip_module, --with-http_stub_status_module, --with-http_auth_request_module, --prefix=/usr]");
+        ErrorAt(loaded, "origin:nginx.configureFlags[4]");
+    }
+
+    [Fact]
+    public void Ssl_mode_other_than_strict_is_refused()
+    {
+        ErrorAt(Stacks.Load("cloudflare.sslMode=full"), "origin:cloudflare.sslMode");
+    }
+
+    [Fact]
+    public void Record_outside_the_zone_is_refused()
+    {
+        var message = ErrorAt(Stacks.Load("cloudflare.record=live.example.net"), "origin:cloudflare.record");
+        Assert.Contains("inside the zone example.com", message);
+    }
+
+    [Fact]
+    public void Missing_required_values_are_reported()
+    {
+        var loaded = Stacks.Load("host.dedicated.address=null", "host.adminCidrs=[]", "cloudflare.zone=null");
+        ErrorAt(loaded, "origin:host.dedicated.address");
+        ErrorAt(loaded, "origin:host.adminCidrs");
+        ErrorAt(loaded, "origin:cloudflare.zone");
+    }
+
+    [Fact]
+    public void Hcloud_mode_needs_dedicated_vcpus_and_a_key()
+    {
+        var loaded = Stacks.Load("host.mode=hcloud", "host.hcloud.serverType=cx22");
+        ErrorAt(loaded, "origin:host.hcloud.serverType");
+        ErrorAt(loaded, "origin:host.hcloud.sshPublicKeys");
+    }
+
+    [Fact]
+    public void Ports_used_twice_are_refused()
+    {
+        var message = ErrorAt(Stacks.Load("stream.port=6379"), "origin:redis.port");
+        Assert.Contains("stream.port", message);
+    }
+
+    [Fact]
+    public void Environment_may_not_override_what_the_stack_sets()
+    {
+        ErrorAt(Stacks.Load("stream.environment={HLS_TIME: \"4\"}"), "origin:stream.environment.HLS_TIME");
+    }
+
+    [Fact]
+    public void Git_source_needs_url_and_ref()
+    {
+        var loaded = Stacks.Load("stream.source={kind: git}");
+        ErrorAt(loaded, "origin:stream.source.url");
+        ErrorAt(loaded, "origin:stream.source.ref");
+    }
+
+    [Fact]
+    public void Every_error_is_reported_at_once()
+    {
+        var loaded = Stacks.Load(
+            "nginx.workerConnections=10", "host.mode=vps", "redis.evictionPolicy=allkeys-lru",
+            "cloudflare.segmentEdgeTtl=1h", "hls.dir=relative", "host.adminCidrs=[\"10.0.0.1/8\"]");
+        var keys = loaded.Findings.Errors.Select(e => e.Key).ToList();
+        foreach (var key in new[]
+                 {
+                     "origin:nginx.workerConnections", "origin:host.mode", "origin:redis.evictionPolicy",
+                     "origin:cloudflare.segmentEdgeTtl", "origin:hls.dir", "origin:host.adminCidrs[0]",
+                 })
+            Assert.Contains(key, keys);
+        var thrown = Assert.Throws<Validation.InvalidSettingsException>(() => loaded.Valid);
+        Assert.True(thrown.Errors.Count >= 6);
+    }
+
+    [Fact]
+    public void Redis_password_errors_never_show_the_secret()
+    {
+        var findings = new Validation.Findings();
+        Settings.OriginSecrets.Check("short'$(reboot)", findings);
+        var message = Assert.Single(findings.Errors).ToString();
+        Assert.DoesNotContain("reboot", message);
+        Assert.Contains("a secret of 15 characters with a character outside that set", message);
+    }
+}
