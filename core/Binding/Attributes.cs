@@ -29,3 +29,10 @@ public sealed class ConfigNameAttribute(string name) : Attribute
 {
     public string Name { get; } = name;
 }
+
+/// <summary>A section that may also be written as a bare value, which sets this one property: `vm.swappiness: "5"`.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class ShorthandAttribute(string property) : Attribute
+{
+    public string Property { get; } = property;
+}

@@ -56,6 +56,8 @@ public static class SettingsBinder
     private static object BindSection(Type type, YamlNode node, string key, object? current, Findings findings)
     {
         var instance = current ?? Activator.CreateInstance(type)!;
+        if (node is YamlScalarNode && type.GetCustomAttribute<ShorthandAttribute>() is { } shorthand)
+            node = new YamlMappingNode(new YamlScalarNode(shorthand.Property), node);
         if (node is not YamlMappingNode mapping)
         {
             findings.Error(key, "a mapping of " + string.Join(", ", ConfigProperties(type).Select(ConfigName)), node is YamlSequenceNode ? "a list" : Findings.Show(((YamlScalarNode)node).Value));

@@ -24,13 +24,21 @@ public enum Supply
 public sealed record SuppliedFile(string Name, string Path, string Mode, string Owner, string Group, Supply Supply, string Template, string InstallScript)
 {
     /// <summary>The file's content for the given deploy-time values. Throws if a value fails its check.</summary>
-    public string Render(Supplies values) => Supply switch
+    public string Render(Supplies values) =>
+        Render(Supply == Supply.RedisPassword ? values.RedisPassword : values.OriginCertificatePem);
+
+    /// <summary>
+    /// The file's content for the deploy-time value of its <see cref="Supply"/> alone. The Pulumi layer
+    /// needs this form: the Redis password is known from the start, the certificate only once the host's
+    /// request has been signed, several steps later.
+    /// </summary>
+    public string Render(string value) => Supply switch
     {
         Supply.RedisPassword => Rendering.Template.Render(Template, new Dictionary<string, Rendering.Slot>
         {
-            ["redis_password"] = Rendering.Template.Token(Supplies.CheckRedisPassword(values.RedisPassword)),
+            ["redis_password"] = Rendering.Template.Token(Supplies.CheckRedisPassword(value)),
         }),
-        Supply.OriginCertificate => Supplies.CheckCertificate(values.OriginCertificatePem),
+        Supply.OriginCertificate => Supplies.CheckCertificate(value),
         _ => throw new ArgumentOutOfRangeException(nameof(Supply)),
     };
 

@@ -27,6 +27,12 @@ public sealed record DeployInputs(IReadOnlyList<Cidr> CloudflareIpv4, IReadOnlyL
 public sealed record HostPlan(IReadOnlyList<Step> Steps, string VerifyScript)
 {
     public const string VerifyPath = Step.StateDir + "/verify.sh";
+    public const string VerifyCommand = "bash " + VerifyPath;
+
+    /// <summary>Refuses a host that is not Debian 12, before an adopted server is changed at all; prints its name otherwise.</summary>
+    public const string DebianProbeCommand =
+        ". /etc/os-release && [ \"$ID\" = debian ] && [ \"$VERSION_ID\" = 12 ] && echo \"$PRETTY_NAME\" " +
+        "|| { echo \"the host plan is written for Debian 12; this host runs ${PRETTY_NAME:-an unknown system}\" >&2; exit 1; }";
 
     public static HostPlan Build(OriginSettings settings, DeployInputs inputs)
     {
@@ -50,6 +56,9 @@ public sealed record HostPlan(IReadOnlyList<Step> Steps, string VerifyScript)
     }
 
     public Step this[string name] => Steps.Single(s => s.Name == name);
+
+    /// <summary>The step whose apply prints the host's certificate request on stdout, and nothing else, for Cloudflare's Origin CA to sign.</summary>
+    public Step CertificateRequestStep => this[TlsStep.Name];
 
     /// <summary>Every file any step places, by host path.</summary>
     public IEnumerable<HostFile> Files => Steps.SelectMany(s => s.Files);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Origin.Plan;
@@ -39,6 +38,9 @@ public sealed record Step(
     /// <summary>Where a local app directory is uploaded, for steps that take one.</summary>
     public string AppStageDir => StageDir + "/app";
 
+    /// <summary>Empties <see cref="AppStageDir"/> before an upload: an upload adds and overwrites files but never deletes one, and the release is made of everything there.</summary>
+    public string ClearAppStageCommand => $"rm -rf {AppStageDir}";
+
     public string ApplyPath => StageDir + "/apply.sh";
     public string RevertPath => StageDir + "/revert.sh";
     public string ConfirmPath => StageDir + "/confirm.sh";
@@ -63,7 +65,7 @@ public sealed record Step(
             foreach (var (path, content) in StagedFiles()) text.Append(path).Append('\0').Append(content).Append('\0');
             foreach (var f in Files) text.Append(f.Path).Append(' ').Append(f.Mode).Append(' ').Append(f.Owner).Append(':').Append(f.Group).Append('\0');
             foreach (var s in Supplied) text.Append(s.Path).Append(' ').Append(s.Mode).Append(' ').Append(s.Owner).Append(':').Append(s.Group).Append('\0');
-            return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+            return Digest.Sha256(text.ToString());
         }
     }
 

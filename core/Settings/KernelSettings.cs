@@ -3,7 +3,8 @@ using Origin.Values;
 
 namespace Origin.Settings;
 
-/// <summary>A sysctl and why it is set. The reason is written above the line in /etc/sysctl.d.</summary>
+/// <summary>A sysctl and why it is set. The reason is written above the line in /etc/sysctl.d. A bare value keeps the default's reason.</summary>
+[Shorthand("value")]
 public sealed record SysctlSetting
 {
     [Doc("Value written to the key.")]

@@ -12,10 +12,12 @@ const string Usage = """
       origin validate <Pulumi.<stack>.yaml> [--set section.key=value]...
       origin render <Pulumi.<stack>.yaml> --out <dir> [--ranges <file>] [--set section.key=value]...
       origin goldens [--check]
+      origin docs
     --ranges: Cloudflare's IP ranges as the API returns them ({"ipv4_cidrs": [...], "ipv6_cidrs": [...]});
               defaults to the test fixture tests/fixtures/cloudflare-ips.json.
     goldens: renders every Pulumi.<stack>.yaml in the current directory into tests/golden/<stack>/;
              with --check, only reports the files that differ.
+    docs: rewrites the config reference in README.md from the settings' documentation.
     """;
 
 if (args.Length == 0) return Fail(Usage);
@@ -26,6 +28,7 @@ try
         "validate" => Validate(Options.Parse(args[1..])),
         "render" => Render(Options.Parse(args[1..])),
         "goldens" => Goldens(args.Contains("--check")),
+        "docs" => Docs(),
         _ => Fail(Usage),
     };
 }
@@ -84,6 +87,17 @@ static int Goldens(bool check)
             }
     }
     return drift == 0 ? 0 : 1;
+}
+
+static int Docs()
+{
+    var readme = File.ReadAllText("README.md");
+    var begin = readme.IndexOf(ConfigReference.Begin, StringComparison.Ordinal);
+    var end = readme.IndexOf(ConfigReference.End, StringComparison.Ordinal);
+    if (begin < 0 || end < begin) return Fail($"README.md has no {ConfigReference.Begin} ... {ConfigReference.End} block");
+    File.WriteAllText("README.md", readme[..(begin + ConfigReference.Begin.Length)] + "\n" + ConfigReference.Markdown() + "\n" + readme[end..]);
+    Console.WriteLine("rewrote the config reference in README.md");
+    return 0;
 }
 
 static DeployInputs ReadRanges(string path)

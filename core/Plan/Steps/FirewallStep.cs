@@ -1,5 +1,4 @@
 using Origin.Rendering;
-using Origin.Settings;
 using Origin.Values;
 
 namespace Origin.Plan.Steps;
@@ -12,7 +11,7 @@ internal static class FirewallStep
 
     public static Step Build(PlanContext c)
     {
-        var s = c.Settings;
+        var policy = InboundPolicy.Build(c.Settings, c.Inputs);
         var sets = new List<string>();
         void Set(string name, string type, IEnumerable<Cidr> cidrs)
         {
@@ -24,35 +23,26 @@ internal static class FirewallStep
             sets.Add($"        elements = {{ {string.Join(", ", elements)} }}");
             sets.Add("    }");
         }
-        Set("admin_v4", "ipv4_addr", s.Host.AdminCidrs.Where(x => !x.IsIPv6));
-        Set("admin_v6", "ipv6_addr", s.Host.AdminCidrs.Where(x => x.IsIPv6));
-        if (s.Cloudflare.OriginLockdown)
+        foreach (var (source, cidrs) in new[] { (InboundSource.AdminNetworks, policy.AdminNetworks), (InboundSource.Cloudflare, policy.CloudflareRanges) })
         {
-            Set("cloudflare_v4", "ipv4_addr", c.Inputs.CloudflareIpv4);
-            Set("cloudflare_v6", "ipv6_addr", c.Inputs.CloudflareIpv6);
+            Set(SetName(source) + "_v4", "ipv4_addr", cidrs.Where(x => !x.IsIPv6));
+            Set(SetName(source) + "_v6", "ipv6_addr", cidrs.Where(x => x.IsIPv6));
         }
 
         var rules = new List<string>();
-        void FromSets(string ports, string what, string v4, string v6, bool haveV4, bool haveV6)
+        foreach (var rule in policy.Rules)
         {
-            rules.Add($"        # {what}");
-            if (haveV4) rules.Add($"        tcp dport {ports} ip saddr @{v4} accept");
-            if (haveV6) rules.Add($"        tcp dport {ports} ip6 saddr @{v6} accept");
+            var ports = rule.Ports.Count == 1 ? rule.Ports[0].ToString() : $"{{ {string.Join(", ", rule.Ports)} }}";
+            rules.Add($"        # {rule.What}");
+            if (rule.From == InboundSource.Anywhere)
+            {
+                rules.Add($"        tcp dport {ports} accept");
+                continue;
+            }
+            var sources = policy.Sources(rule);
+            if (sources.Any(x => !x.IsIPv6)) rules.Add($"        tcp dport {ports} ip saddr @{SetName(rule.From)}_v4 accept");
+            if (sources.Any(x => x.IsIPv6)) rules.Add($"        tcp dport {ports} ip6 saddr @{SetName(rule.From)}_v6 accept");
         }
-        FromSets(s.Host.Ssh.Port.ToString(), "SSH from the admin networks", "admin_v4", "admin_v6",
-            s.Host.AdminCidrs.Any(x => !x.IsIPv6), s.Host.AdminCidrs.Any(x => x.IsIPv6));
-        if (s.Cloudflare.OriginLockdown)
-            FromSets("{ 80, 443 }", "HTTP(S) from Cloudflare only", "cloudflare_v4", "cloudflare_v6",
-                c.Inputs.CloudflareIpv4.Count > 0, c.Inputs.CloudflareIpv6.Count > 0);
-        else
-        {
-            rules.Add("        # HTTP(S) from anywhere: cloudflare.originLockdown is off");
-            rules.Add("        tcp dport { 80, 443 } accept");
-        }
-        var exporterPorts = MonitoringStep.Exporters(s).Where(e => e.Settings.Enabled).Select(e => e.Settings.Port.ToString()).ToList();
-        if (s.Monitoring.Exposure == ExporterExposure.AdminCidrs && exporterPorts.Count > 0)
-            FromSets($"{{ {string.Join(", ", exporterPorts)} }}", "Prometheus exporters from the admin networks", "admin_v4", "admin_v6",
-                s.Host.AdminCidrs.Any(x => !x.IsIPv6), s.Host.AdminCidrs.Any(x => x.IsIPv6));
 
         var files = new List<HostFile>
         {
@@ -67,6 +57,8 @@ internal static class FirewallStep
             new() { ["rollback_seconds"] = Template.Token(RollbackSeconds) },
             new(),
             confirm: Template.Render("firewall/confirm.sh", new()),
-            inputs: s.Cloudflare.OriginLockdown ? [PlanInput.CloudflareRanges] : []);
+            inputs: c.Settings.Cloudflare.OriginLockdown ? [PlanInput.CloudflareRanges] : []);
     }
+
+    private static string SetName(InboundSource source) => source == InboundSource.AdminNetworks ? "admin" : "cloudflare";
 }
