@@ -45,6 +45,7 @@ public static class PlanBundle
             var dir = StepDir(plan, step);
             foreach (var f in step.Files) files["files" + f.Path] = f.Content;
             foreach (var s in step.Supplied) files[$"{dir}/supply-{s.Name}.sh"] = s.InstallScript;
+            files[$"{dir}/lib.sh"] = step.Library;
             files[$"{dir}/apply.sh"] = step.ApplyScript;
             files[$"{dir}/revert.sh"] = step.RevertScript;
             if (step.ConfirmScript is not null) files[$"{dir}/confirm.sh"] = step.ConfirmScript;

@@ -25,9 +25,9 @@ internal sealed class PlanContext(OriginSettings settings, DeployInputs inputs)
             ["what"] = Template.Comment(what),
         }));
 
-    /// <summary>files/lib/step.sh followed by files/&lt;step&gt;/&lt;action&gt;.sh: a script that runs on its own.</summary>
+    /// <summary>files/lib/script.sh followed by files/&lt;step&gt;/&lt;action&gt;.sh: sources lib.sh from its own directory.</summary>
     public static string Script(string step, string action, string summary, Dictionary<string, Slot> values) =>
-        Template.Render("lib/step.sh", new()
+        Template.Render("lib/script.sh", new()
         {
             ["step"] = Template.Token(step),
             ["action"] = Template.Token(action),
@@ -37,7 +37,10 @@ internal sealed class PlanContext(OriginSettings settings, DeployInputs inputs)
     public static Step Step(
         string name, string summary, IReadOnlyList<HostFile> files, Dictionary<string, Slot> applyValues, Dictionary<string, Slot> revertValues,
         IReadOnlyList<SuppliedFile>? supplied = null, string? confirm = null, IReadOnlyList<PlanInput>? inputs = null) =>
-        new(name, summary, files, supplied ?? [], Script(name, "apply", summary, applyValues), Script(name, "revert", summary, revertValues), confirm, inputs ?? []);
+        new(name, summary, files, supplied ?? [], Library, Script(name, "apply", summary, applyValues), Script(name, "revert", summary, revertValues), confirm, inputs ?? []);
+
+    /// <summary>The functions every step script sources (files/lib/step.sh).</summary>
+    public static readonly string Library = Template.Read("lib/step.sh");
 
     /// <summary>Lines that place each file with its mode and owner, for a step's apply script.</summary>
     public static Slot PlaceLines(IEnumerable<HostFile> files) =>

@@ -26,6 +26,7 @@ public sealed record Step(
     string Summary,
     IReadOnlyList<HostFile> Files,
     IReadOnlyList<SuppliedFile> Supplied,
+    string Library,
     string ApplyScript,
     string RevertScript,
     string? ConfirmScript,
@@ -41,6 +42,7 @@ public sealed record Step(
     /// <summary>Empties <see cref="AppStageDir"/> before an upload: an upload adds and overwrites files but never deletes one, and the release is made of everything there.</summary>
     public string ClearAppStageCommand => $"rm -rf {AppStageDir}";
 
+    public string LibraryPath => StageDir + "/lib.sh";
     public string ApplyPath => StageDir + "/apply.sh";
     public string RevertPath => StageDir + "/revert.sh";
     public string ConfirmPath => StageDir + "/confirm.sh";
@@ -51,6 +53,7 @@ public sealed record Step(
     {
         foreach (var f in Files) yield return (f.StagePath(this), f.Content);
         foreach (var s in Supplied) yield return (SupplyPath(s), s.InstallScript);
+        yield return (LibraryPath, Library);
         yield return (ApplyPath, ApplyScript);
         yield return (RevertPath, RevertScript);
         if (ConfirmScript is not null) yield return (ConfirmPath, ConfirmScript);

@@ -1,17 +1,16 @@
-#!/bin/bash
-# {{step}} ({{action}}): {{summary}}
-# Rendered by the origin stack from files/lib/step.sh and files/{{step}}/{{action}}.sh. Edits on the
-# host are overwritten by the next converge.
+# Functions every step script uses, and the setup they rely on. Rendered by the origin stack from
+# files/lib/step.sh; each step's stage directory holds a copy next to its scripts, which set STEP and
+# source it.
 #
 # Idempotent: a file is replaced only when its content, mode or owner differ, and a service is
 # restarted or reloaded only when something it reads changed. On any error the files this run
 # replaced are put back and the step's services are returned to them: a failed run keeps the
 # last good state.
-set -Eeuo pipefail
+# shellcheck shell=bash
+[[ -n ${STEP:-} ]] || { echo "lib.sh: source it from a step script that sets STEP" >&2; exit 1; }
 umask 022
 export LC_ALL=C DEBIAN_FRONTEND=noninteractive
 
-readonly STEP={{step}}
 readonly STATE=/var/lib/origin-stack
 readonly STAGE=$STATE/stage/$STEP
 readonly ROLLBACK=$STATE/rollback/$STEP

@@ -134,10 +134,15 @@ public class RealToolTests
     public void Every_script_parses_and_passes_shellcheck(string bundlePath)
     {
         using var root = new TempDir();
-        var script = root.Write("script.sh", PlanBundle.Files(Plan)[bundlePath]);
+        // A step script sources the lib.sh staged beside it; lay the step's directory out as on the host.
+        var bundle = PlanBundle.Files(Plan);
+        var dir = Path.GetDirectoryName(bundlePath)!;
+        foreach (var (path, content) in bundle.Where(kv => Path.GetDirectoryName(kv.Key) == dir && kv.Key.EndsWith(".sh", StringComparison.Ordinal)))
+            root.Write(path, content);
+        var script = root[bundlePath];
         var syntax = Tool.Run("bash", ["-n", script]);
         Assert.True(syntax.ExitCode == 0, $"{bundlePath}: {syntax.Output}");
-        var lint = Tool.Run("shellcheck", ["--shell=bash", "--severity=warning", script]);
+        var lint = Tool.Run("shellcheck", ["--shell=bash", "--severity=warning", "--external-sources", "--source-path=SCRIPTDIR", script]);
         Assert.True(lint.ExitCode == 0, $"{bundlePath}:\n{lint.Output}");
     }
 
