@@ -1,0 +1,125 @@
+using Origin.Infra;
+
+return await Pulumi.Deployment.RunAsync(() => OriginProgram.RunAsync());
+
+namespace Origin.Infra
+{
+    using Origin.Binding;
+    using Origin.Capacity;
+    using Origin.Edge;
+    using Origin.Plan;
+    using Origin.Settings;
+    using Origin.Validation;
+    using Pulumi;
+    using Cloudflare = Pulumi.Cloudflare;
+
+    /// <summary>
+    /// The origin stack: the core's settings from the stack config, then the host, the edge, the host
+    /// plan step by step, and the final verification. Kept apart from the entry point so the tests run
+    /// the very same program under Pulumi's mocks.
+    /// </summary>
+    internal static class OriginProgram
+    {
+        /// <param name="transformations">Applied to every resource the program registers; the tests observe resource options through them.</param>
+        public static async Task<IDictionary<string, object?>> RunAsync(params ResourceTransformation[] transformations)
+        {
+            var config = new Config(ConfigKeys.Namespace);
+            var sshPrivateKey = config.RequireSecret("sshPrivateKey");
+            var redisPassword = config.RequireSecret(OriginSecrets.RedisPasswordKey);
+            var loaded = await LoadAsync(config, redisPassword);
+            var settings = loaded.Settings;
+            // Read before anything is registered too, so a missing app or a failed lookup leaves the stack untouched.
+            var app = settings.Stream.Source.Kind == AppSourceKind.Local ? ExportApp(settings.Stream.Source) : null;
+            // Awaited rather than kept as an Output: the ranges go into rendered files, and which files and
+            // resources a step has must be known when it is registered. The plan is then plain data, the
+            // same the CLI renders (previews run the lookup too).
+            var ranges = await Cloudflare.GetIpRanges.InvokeAsync();
+            var inputs = DeployInputs.FromRanges(ranges.Ipv4Cidrs, ranges.Ipv6Cidrs);
+
+            var options = new ComponentResourceOptions();
+            options.ResourceTransformations.AddRange(transformations);
+            var plan = HostPlan.Build(settings, inputs);
+            var edge = EdgePolicy.Build(settings);
+            var host = new OriginHost("origin", settings.Host, InboundPolicy.Build(settings, inputs), sshPrivateKey, options);
+            var zone = settings.Cloudflare.Zone ?? throw new InvalidOperationException("cloudflare.zone is validated before the edge is built");
+            _ = new EdgeZone("edge", zone.Value, edge, host.Ipv4Address, host.Ipv6Address, options);
+            var steps = Converge.Steps(plan, host, edge, redisPassword, app, options);
+            _ = new VerifyOrigin("verify", plan, host.Connection, steps, options);
+
+            var hls = settings.Hls;
+            return new Dictionary<string, object?>
+            {
+                ["originAddress"] = host.Address,
+                ["publicHostname"] = edge.RecordName,
+                ["playlistUrlPattern"] = $"https://{edge.RecordName}{hls.UrlPrefix}{hls.PlaylistPrefix}<channel>.m3u8?{settings.Stream.TokenParam}=<token>",
+                ["tmpfsSize"] = new Sizing(settings).TmpfsSize.ToString(),
+                ["capacityFindings"] = loaded.Findings.Warnings.Where(f => f.Key.StartsWith(ConfigKeys.Of("capacity."), StringComparison.Ordinal))
+                    .Select(f => f.ToString()).ToList(),
+            };
+        }
+
+        /// <summary>
+        /// Every origin:&lt;section&gt; key through the core, and the Redis password through its check. Errors
+        /// stop the run before any resource exists, all of them in one message; warnings are logged.
+        /// </summary>
+        private static async Task<OriginConfig.Loaded> LoadAsync(Config config, Output<string> redisPassword)
+        {
+            var sections = new Dictionary<string, YamlDotNet.RepresentationModel.YamlNode>(StringComparer.Ordinal);
+            foreach (var section in ConfigKeys.Sections)
+                if (config.Get(section) is { } text)
+                    sections[section] = StackConfig.ParseValue(text);
+            // Config reads one key at a time and cannot list them, so a misspelt section would go
+            // unnoticed. The engine hands the program every key in PULUMI_CONFIG: any other origin:*
+            // key there is reported as unknown, as the CLI reports it.
+            foreach (var key in KeysOfThisProject().Where(k => !sections.ContainsKey(k) && !ConfigKeys.SecretKeys.Contains(k) && !ConfigKeys.Sections.Contains(k)))
+                sections[key] = new YamlDotNet.RepresentationModel.YamlScalarNode(key);
+            var loaded = OriginConfig.Load(sections);
+            // The password is checked inside an Apply, so it never leaves its secret Output: what comes out
+            // are findings, which say what is wrong with it and never what it is.
+            var passwordErrors = await KnownValue(redisPassword.Apply(password =>
+            {
+                var findings = new Findings();
+                OriginSecrets.Check(password, findings);
+                return findings.Errors.ToList();
+            }));
+            foreach (var warning in loaded.Findings.Warnings)
+                Log.Warn(warning.ToString());
+            var errors = loaded.Findings.Errors.Concat(passwordErrors).ToList();
+            return errors.Count > 0 ? throw new RunException(new InvalidSettingsException(errors).Message) : loaded;
+        }
+
+        /// <summary>The origin:* keys the engine passed to the program, without their namespace.</summary>
+        private static IEnumerable<string> KeysOfThisProject()
+        {
+            if (Environment.GetEnvironmentVariable("PULUMI_CONFIG") is not { Length: > 0 } json) return [];
+            using var all = System.Text.Json.JsonDocument.Parse(json);
+            return all.RootElement.EnumerateObject().Select(p => p.Name)
+                .Where(k => k.StartsWith(ConfigKeys.Namespace + ":", StringComparison.Ordinal))
+                .Select(k => k[(ConfigKeys.Namespace.Length + 1)..]).ToList();
+        }
+
+        /// <summary>The value of an output known from the start (config is known in previews too), for checks that must pass before anything is registered.</summary>
+        private static Task<T> KnownValue<T>(Output<T> output)
+        {
+            var value = new TaskCompletionSource<T>();
+            output.Apply(v => value.TrySetResult(v));
+            return value.Task;
+        }
+
+        /// <summary>The app directory (relative to the project) exported to .origin-build/&lt;stack&gt;/app for upload.</summary>
+        private static StreamApp ExportApp(AppSource source)
+        {
+            var root = Deployment.Instance.RootDirectory;
+            var path = source.Path ?? throw new InvalidOperationException("stream.source.path is validated before the app is exported");
+            var export = Path.Combine(root, ".origin-build", Deployment.Instance.StackName, "app");
+            try
+            {
+                return new StreamApp(export, AppDirectory.Export(Path.GetFullPath(Path.Combine(root, path.Value)), export));
+            }
+            catch (DirectoryNotFoundException e)
+            {
+                throw new RunException(e.Message);
+            }
+        }
+    }
+}

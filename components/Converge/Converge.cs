@@ -1,0 +1,38 @@
+using Origin.Edge;
+using Origin.Plan;
+using Pulumi;
+
+namespace Origin.Infra;
+
+/// <summary>
+/// The host plan applied in its order, each step after the one before it. Between the step that makes
+/// the host's certificate request and the step that installs the certificate, Cloudflare's Origin CA
+/// signs the request: the private key stays on the host, only the request and the certificate travel.
+/// </summary>
+internal static class Converge
+{
+    public static IReadOnlyList<HostStep> Steps(HostPlan plan, OriginHost host, EdgePolicy edge, Output<string> redisPassword, StreamApp? app, ComponentResourceOptions options)
+    {
+        var steps = new List<HostStep>();
+        Output<string>? certificate = null;
+        Resource after = host;
+        foreach (var step in plan.Steps)
+        {
+            var hostStep = new HostStep(step, new HostStepArgs(
+                host.Connection,
+                file => file.Supply switch
+                {
+                    Supply.RedisPassword => redisPassword.Apply(file.Render),
+                    Supply.OriginCertificate => (certificate ?? throw new InvalidOperationException($"the {step.Name} step needs the origin certificate before the host has requested it")).Apply(file.Render),
+                    _ => throw new ArgumentOutOfRangeException(nameof(file), file.Supply, "no deploy-time value for this supply"),
+                },
+                step.Inputs.Contains(PlanInput.AppDirectory) ? app ?? throw new InvalidOperationException($"the {step.Name} step needs the app directory") : null,
+                after), options);
+            if (step == plan.CertificateRequestStep)
+                certificate = new OriginCertificate("origin-certificate", edge, hostStep.Apply.Stdout, options).Pem;
+            steps.Add(hostStep);
+            after = hostStep;
+        }
+        return steps;
+    }
+}

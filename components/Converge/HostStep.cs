@@ -1,0 +1,129 @@
+using Origin.Plan;
+using Pulumi;
+using Remote = Pulumi.Command.Remote;
+
+namespace Origin.Infra;
+
+/// <summary>The local app directory exported for upload (stream.source.kind local), and the hash of what it holds.</summary>
+internal sealed record StreamApp(string Directory, string Hash);
+
+/// <summary>What a step needs besides its plan.</summary>
+/// <param name="Supply">The deploy-time content of one of the step's supplied files.</param>
+/// <param name="App">The app to upload, for the step that releases it.</param>
+/// <param name="After">What must be done before the step starts: the previous step, or the host.</param>
+internal sealed record HostStepArgs(Remote.Inputs.ConnectionArgs Connection, Func<SuppliedFile, Output<string>> Supply, StreamApp? App, Resource After);
+
+/// <summary>
+/// One step of the host plan, converged over SSH: its files and scripts staged, its supplied files
+/// installed from stdin, then its apply script, with the revert script as the delete.
+/// <para>
+/// The apply re-runs exactly when what it applies changes: its triggers are the step's content hash,
+/// the hashes of the supplied contents (secret when the content is) and of the app. pulumi-command
+/// replaces a command whose triggers change by creating the new one before deleting the old one, so
+/// the old revert runs after the new apply; Create and Delete are the core's command lines verbatim,
+/// whose ORIGIN_STEP_HASH lets that late revert see it has been superseded and do nothing.
+/// </para>
+/// <para>
+/// Every command logs stderr only: the scripts report progress there and keep stdout for data (the
+/// tls step's certificate request), and none of them prints a supplied secret.
+/// </para>
+/// </summary>
+internal sealed class HostStep : ComponentResource
+{
+    public Remote.Command Apply { get; }
+
+    /// <summary>What re-runs the apply; the final verification re-runs on any of them too.</summary>
+    public IReadOnlyList<Input<object>> Triggers { get; }
+
+    public HostStep(Step step, HostStepArgs args, ComponentResourceOptions? options = null)
+        : base("origin:host:Step", step.Name, options)
+    {
+        // Text assets: pulumi-command writes them straight to RemotePath and makes its parent directories.
+        // None is secret; the secrets travel as supplied files, on stdin.
+        var staged = step.StagedFiles().Select(file => new Remote.CopyToRemote(
+            step.Name + file.RemotePath[step.StageDir.Length..],
+            new Remote.CopyToRemoteArgs
+            {
+                Connection = args.Connection,
+                Source = new StringAsset(file.Content),
+                RemotePath = file.RemotePath,
+            },
+            Child(args.After))).ToList<Resource>();
+
+        var supplied = step.Supplied.Select(file => (File: file, Content: file.IsSecret ? Output.CreateSecret(args.Supply(file)) : args.Supply(file))).ToList();
+        var supplies = supplied.Select(s =>
+        {
+            var options = Child(staged);
+            // The provider echoes stdin back as an output: keep that copy encrypted in the state too.
+            if (s.File.IsSecret) options.AdditionalSecretOutputs.Add("stdin");
+            return new Remote.Command($"{step.Name}/supply-{s.File.Name}", new Remote.CommandArgs
+            {
+                Connection = args.Connection,
+                Create = step.SupplyCommand(s.File),
+                Stdin = s.Content,
+                AddPreviousOutputInEnv = false,
+                Logging = Remote.Logging.Stderr,
+            }, options);
+        }).ToList<Resource>();
+
+        var triggers = new List<Input<object>> { step.ContentHash };
+        triggers.AddRange(supplied.Select(s => (Input<object>)s.Content.Apply(content => (object)Digest.Sha256(content))));
+        var before = new List<Resource> { args.After };
+        before.AddRange(staged);
+        before.AddRange(supplies);
+        if (args.App is { } app)
+        {
+            triggers.Add(app.Hash);
+            before.Add(UploadApp(step, app, args));
+        }
+        Triggers = triggers;
+
+        Apply = new Remote.Command($"{step.Name}/apply", new Remote.CommandArgs
+        {
+            Connection = args.Connection,
+            Create = step.ApplyCommand,
+            Delete = step.RevertCommand,
+            Triggers = Triggers.ToArray(),
+            AddPreviousOutputInEnv = false,
+            Logging = Remote.Logging.Stderr,
+        }, Child(before));
+
+        if (step.ConfirmCommand is { } confirm)
+            // Its own resource, so it dials a new SSH connection: one that gets through the ruleset the
+            // apply has just loaded, which is what the confirmation proves before cancelling the rollback.
+            _ = new Remote.Command($"{step.Name}/confirm", new Remote.CommandArgs
+            {
+                Connection = args.Connection,
+                Create = confirm,
+                Triggers = Triggers.ToArray(),
+                AddPreviousOutputInEnv = false,
+                Logging = Remote.Logging.Stderr,
+            }, Child(Apply));
+
+        RegisterOutputs(new Dictionary<string, object?> { ["contentHash"] = step.ContentHash });
+    }
+
+    /// <summary>Empties the app's stage, then uploads the exported app into it; both again whenever the app changes.</summary>
+    private Resource UploadApp(Step step, StreamApp app, HostStepArgs args)
+    {
+        var clear = new Remote.Command($"{step.Name}/app-clear", new Remote.CommandArgs
+        {
+            Connection = args.Connection,
+            Create = step.ClearAppStageCommand,
+            Triggers = new Input<object>[] { app.Hash },
+            AddPreviousOutputInEnv = false,
+            Logging = Remote.Logging.Stderr,
+        }, Child(args.After));
+        return new Remote.CopyToRemote($"{step.Name}/app", new Remote.CopyToRemoteArgs
+        {
+            Connection = args.Connection,
+            // The trailing slash copies the directory's contents into RemotePath rather than a
+            // subdirectory named after it.
+            Source = new FileArchive(app.Directory + "/"),
+            RemotePath = step.AppStageDir,
+            Triggers = new Input<object>[] { app.Hash },
+        }, Child(clear));
+    }
+
+    private CustomResourceOptions Child(params IEnumerable<Resource> dependsOn) => new() { Parent = this, DependsOn = dependsOn.ToArray() };
+}

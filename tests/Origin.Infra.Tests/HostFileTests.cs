@@ -1,0 +1,77 @@
+using Origin.Plan;
+using Xunit;
+
+namespace Origin.Infra.Tests;
+
+/// <summary>Everything the plan renders reaches the host as rendered, and every command runs the core's command line.</summary>
+public sealed class HostFileTests
+{
+    [Fact]
+    public async Task Every_file_of_the_plan_bundle_is_uploaded_to_its_place_with_its_content()
+    {
+        var run = await StackRun.RunAsync(StackFile.Prod);
+        var plan = run.Plan;
+        var uploaded = run.OfType(Types.Copy).Where(c => c.Name != "stream-service/app")
+            .ToDictionary(c => (string)c.Inputs["remotePath"], c => StackRun.AssetValue(c.Inputs["source"]));
+
+        // The bundle is what the VM rehearsal applies; map each of its paths to where the converge stages it.
+        var expected = new Dictionary<string, string>();
+        foreach (var (path, content) in PlanBundle.Files(plan).Where(f => f.Key != "plan.json"))
+        {
+            var remote = path == "verify.sh" ? HostPlan.VerifyPath
+                : path.StartsWith("files/", StringComparison.Ordinal) ? plan.Steps.Single(s => s.Files.Any(f => "files" + f.Path == path)).StageDir + "/" + path
+                : plan.Steps.Single(s => path.StartsWith(PlanBundle.StepDir(plan, s) + "/", StringComparison.Ordinal)).StageDir + path[path.LastIndexOf('/')..];
+            expected[remote] = content;
+        }
+        Assert.Equal(expected.OrderBy(e => e.Key), uploaded.OrderBy(e => e.Key));
+    }
+
+    [Fact]
+    public async Task Commands_run_the_cores_command_lines_and_supplied_files_arrive_on_stdin()
+    {
+        var run = await StackRun.RunAsync(StackFile.Prod);
+        foreach (var step in run.Plan.Steps)
+        {
+            var apply = run.Inputs(Types.Command, $"{step.Name}/apply");
+            Assert.Equal(step.ApplyCommand, apply["create"]);
+            Assert.Equal(step.RevertCommand, apply["delete"]);
+            Assert.Equal(false, apply["addPreviousOutputInEnv"]);
+            Assert.Equal("stderr", apply["logging"]);
+            foreach (var file in step.Supplied)
+            {
+                var supply = run.Inputs(Types.Command, $"{step.Name}/supply-{file.Name}");
+                Assert.Equal(step.SupplyCommand(file), supply["create"]);
+                Assert.Equal(file.Render(file.Supply == Supply.RedisPassword ? StackFile.TestRedisPassword : OriginMocks.Certificate), supply["stdin"]);
+            }
+        }
+        Assert.Equal(run.Plan["firewall"].ConfirmCommand, run.Inputs(Types.Command, "firewall/confirm")["create"]);
+        Assert.Equal(HostPlan.VerifyCommand, run.Inputs(Types.Command, "verify")["create"]);
+    }
+
+    [Fact]
+    public async Task The_local_app_is_uploaded_to_a_cleared_stage_without_its_version_control_metadata()
+    {
+        var run = await StackRun.RunAsync(StackFile.Prod);
+        var step = run.Plan["stream-service"];
+        var upload = run.Inputs(Types.Copy, "stream-service/app");
+
+        Assert.Equal(step.AppStageDir, upload["remotePath"]);
+        Assert.Equal(step.ClearAppStageCommand, run.Inputs(Types.Command, "stream-service/app-clear")["create"]);
+        Assert.Contains(await run.DependsOn(Types.Copy, "stream-service/app"), d => d.GetResourceName() == "stream-service/app-clear");
+        Assert.EndsWith("/.origin-build/prod/app/", StackRun.AssetValue(upload["source"]));
+
+        // What is uploaded, and what re-runs the release, is the app without its .git (the scratch app has one).
+        var scratch = Directory.CreateTempSubdirectory("origin-app-").FullName;
+        try
+        {
+            StackRun.WriteApp(Path.Combine(scratch, "app"), withVersionControl: false);
+            var hash = AppDirectory.Export(Path.Combine(scratch, "app"), Path.Combine(scratch, "export"));
+            Assert.Equal([hash], ((IEnumerable<object>)upload["triggers"]).Cast<string>());
+            Assert.Contains(hash, ((IEnumerable<object>)run.Inputs(Types.Command, "stream-service/apply")["triggers"]).Cast<string>());
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+}
