@@ -17,6 +17,14 @@ public sealed record DeployInputs(IReadOnlyList<Cidr> CloudflareIpv4, IReadOnlyL
         var inputs = new DeployInputs(Parse(ipv4, false), Parse(ipv6, true));
         return inputs.CloudflareIpv4.Count > 0 ? inputs : throw new ArgumentException("Cloudflare's IPv4 ranges are empty; refusing to lock the origin to nothing");
     }
+
+    /// <summary>Ranges in the shape Cloudflare's API returns them (result of /client/v4/ips): {"ipv4_cidrs": [...], "ipv6_cidrs": [...]}.</summary>
+    public static DeployInputs FromJson(string json)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        IEnumerable<string> List(string name) => doc.RootElement.GetProperty(name).EnumerateArray().Select(e => e.GetString() ?? "").ToList();
+        return FromRanges(List("ipv4_cidrs"), List("ipv6_cidrs"));
+    }
 }
 
 /// <summary>

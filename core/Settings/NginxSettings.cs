@@ -66,7 +66,7 @@ public sealed record NginxSettings
     [Range(1024, 65535)]
     public int StatusPort { get; init; } = 8080;
 
-    [Doc("Checking viewer tokens at the origin, through the API, before a playlist is served or a channel started.")]
+    [Doc("Checking viewer tokens at the origin, through the API, before a playlist is served.")]
     public TokenCheckSettings TokenCheck { get; init; } = new();
 
     [Doc("Public URL prefix proxied to the stream API (not cached at the edge); null to expose none.")]
@@ -125,8 +125,8 @@ public sealed record SegmentFileCacheSettings
 
 public sealed record TokenCheckSettings
 {
-    [Doc("Ask the API whether a token is valid (auth_request) before serving a playlist or starting a channel.")]
-    public bool Enabled { get; init; } = true;
+    [Doc("Ask the API (auth_request) whether a token is valid before serving a playlist. Off: the edge caches playlists for all viewers with the token out of the key, so an origin check only ever sees cache misses (AUDIT-NOTES #13); the API checks every token that would start a channel either way.")]
+    public bool Enabled { get; init; }
 
     [Doc("API path that answers 2xx for a valid token and 401/403 otherwise; the token is passed as the query parameter stream.tokenParam.")]
     public UrlPath Path { get; init; } = new("/auth/token");

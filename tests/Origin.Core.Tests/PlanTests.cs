@@ -165,12 +165,12 @@ public class PlanTests
     [Fact]
     public void Every_template_is_used()
     {
-        // Variants cover the templates the prod stack leaves out (git source, no token check, no API prefix).
+        // Variants cover the templates the prod stack leaves out (git source, the origin token check, no API prefix).
         var bundles = new[]
         {
             Prod,
             Stacks.ProdPlan("stream.source={kind: git, url: \"https://git.example.com/team/stream-api.git\", ref: v1.2.0}"),
-            Stacks.ProdPlan("nginx.tokenCheck.enabled=false", "nginx.apiPrefix=null"),
+            Stacks.ProdPlan("nginx.tokenCheck.enabled=true", "nginx.apiPrefix=null"),
         }.SelectMany(p => PlanBundle.Files(p).Values.Concat(p.Steps.SelectMany(s => s.Supplied.Select(f => f.Template == "" ? "" : Template.Read(f.Template))))).ToList();
         foreach (var template in Template.All())
         {

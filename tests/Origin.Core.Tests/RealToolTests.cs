@@ -15,12 +15,18 @@ public class RealToolTests
 
     private static HostFile File(string path) => Plan.Files.Single(f => f.Path == path);
 
-    [Fact]
-    public void Nginx_accepts_the_rendered_config()
+    /// <summary>The prod stack, and the variants that render optional parts of nginx.conf.</summary>
+    public static IEnumerable<object[]> NginxVariants() =>
+        [[Array.Empty<string>()], [new[] { "nginx.tokenCheck.enabled=true" }], [new[] { "nginx.apiPrefix=null", "hls.channelIdCharset=alphanumeric" }]];
+
+    [Theory]
+    [MemberData(nameof(NginxVariants))]
+    public void Nginx_accepts_the_rendered_config(string[] changes)
     {
+        var plan = Stacks.ProdPlan(changes);
         using var root = new TempDir();
         var relocate = Relocation.Under(root.Path, "/opt/nginx", "/var/log/nginx", "/var/cache/nginx", "/etc/origin-stack", "/var/www/hls", "/run/nginx.pid");
-        foreach (var f in Plan["nginx-config"].Files.Where(f => f.Path.StartsWith("/opt/nginx/", StringComparison.Ordinal)))
+        foreach (var f in plan["nginx-config"].Files.Where(f => f.Path.StartsWith("/opt/nginx/", StringComparison.Ordinal)))
             root.Write((f.Path), relocate.Text(f.Content));
         root.Write(("/opt/nginx/mime.types"), System.IO.File.ReadAllText("/etc/nginx/mime.types"));
         // What the nginx-config apply script creates on the host.

@@ -41,14 +41,7 @@ internal static class Stacks
     public static OriginSettings Valid(params string[] changes) => Load(changes).Valid;
 
     /// <summary>The test fixture of Cloudflare's ranges (the same one the goldens use).</summary>
-    public static DeployInputs FixtureRanges { get; } = ReadRanges(Repo.Path("tests", "fixtures", "cloudflare-ips.json"));
-
-    public static DeployInputs ReadRanges(string path)
-    {
-        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
-        IEnumerable<string> List(string name) => doc.RootElement.GetProperty(name).EnumerateArray().Select(e => e.GetString()!);
-        return DeployInputs.FromRanges(List("ipv4_cidrs"), List("ipv6_cidrs"));
-    }
+    public static DeployInputs FixtureRanges { get; } = DeployInputs.FromJson(File.ReadAllText(Repo.Path("tests", "fixtures", "cloudflare-ips.json")));
 
     public static HostPlan ProdPlan(params string[] changes) => HostPlan.Build(Valid(changes), FixtureRanges);
 }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Origin.Plan;
 using Xunit;
 using static Origin.Infra.Tests.StackRun;
 
@@ -46,9 +46,6 @@ public sealed class FirewallTests
     private static string Staged(StackRun run, string hostPath) =>
         AssetValue(run.OfType(Types.Copy).Single(c => ((string)c.Inputs["remotePath"]).EndsWith("/files" + hostPath, StringComparison.Ordinal)).Inputs["source"]);
 
-    private static string[] ReadFixtureRanges()
-    {
-        using var json = JsonDocument.Parse(File.ReadAllText(Repo.Path("tests/fixtures/cloudflare-ips.json")));
-        return [.. new[] { "ipv4_cidrs", "ipv6_cidrs" }.SelectMany(k => json.RootElement.GetProperty(k).EnumerateArray().Select(e => e.GetString()!))];
-    }
+    private static string[] ReadFixtureRanges() =>
+        DeployInputs.FromJson(File.ReadAllText(Repo.Path("tests/fixtures/cloudflare-ips.json"))).CloudflareRanges.Select(r => r.ToString()).ToArray();
 }

@@ -6,15 +6,20 @@ using Origin.Validation;
 
 // origin validate <stack-file> [--set key=value]...
 // origin render <stack-file> --out <dir> [--ranges <cloudflare-ips.json>] [--set key=value]...
+// origin supply <stack-file> --file <name> [--set key=value]...   (value on stdin)
 // origin goldens [--check]            (from the repository root)
 const string Usage = """
     usage:
       origin validate <Pulumi.<stack>.yaml> [--set section.key=value]...
       origin render <Pulumi.<stack>.yaml> --out <dir> [--ranges <file>] [--set section.key=value]...
+      origin supply <Pulumi.<stack>.yaml> --file <name> [--set section.key=value]...
       origin goldens [--check]
       origin docs
     --ranges: Cloudflare's IP ranges as the API returns them ({"ipv4_cidrs": [...], "ipv6_cidrs": [...]});
               defaults to the test fixture tests/fixtures/cloudflare-ips.json.
+    supply: prints the content of the supplied file <name> (plan.json: steps[].supplied[].name) for the
+            deploy-time value read from stdin (the Redis password, or the certificate chain), as the
+            deploy pipes it to the file's supply command. For the VM rehearsal and for debugging.
     goldens: renders every Pulumi.<stack>.yaml in the current directory into tests/golden/<stack>/;
              with --check, only reports the files that differ.
     docs: rewrites the config reference in README.md from the settings' documentation.
@@ -27,6 +32,7 @@ try
     {
         "validate" => Validate(Options.Parse(args[1..])),
         "render" => Render(Options.Parse(args[1..])),
+        "supply" => Supply(Options.Parse(args[1..])),
         "goldens" => Goldens(args.Contains("--check")),
         "docs" => Docs(),
         _ => Fail(Usage),
@@ -58,6 +64,19 @@ static int Render(Options o)
     var plan = HostPlan.Build(loaded.Valid, ReadRanges(o.Ranges ?? FixtureRanges));
     PlanBundle.Write(plan, out_);
     Console.WriteLine($"rendered {plan.Steps.Count} steps into {out_}");
+    return 0;
+}
+
+static int Supply(Options o)
+{
+    var name = o.File ?? throw new ArgumentException("supply needs --file <name>");
+    var loaded = o.Load();
+    if (loaded.Findings.HasErrors) throw new InvalidSettingsException(loaded.Findings.Errors.ToList());
+    var plan = HostPlan.Build(loaded.Valid, ReadRanges(FixtureRanges));
+    var file = plan.Steps.SelectMany(s => s.Supplied).SingleOrDefault(f => f.Name == name)
+        ?? throw new ArgumentException($"the plan supplies no file named {name}");
+    var value = Console.In.ReadToEnd();
+    Console.Out.Write(file.Render(file.Supply == Origin.Plan.Supply.RedisPassword ? value.TrimEnd('\n') : value));
     return 0;
 }
 
@@ -100,12 +119,7 @@ static int Docs()
     return 0;
 }
 
-static DeployInputs ReadRanges(string path)
-{
-    using var doc = JsonDocument.Parse(File.ReadAllText(path));
-    IEnumerable<string> List(string name) => doc.RootElement.GetProperty(name).EnumerateArray().Select(e => e.GetString()!);
-    return DeployInputs.FromRanges(List("ipv4_cidrs"), List("ipv6_cidrs"));
-}
+static DeployInputs ReadRanges(string path) => DeployInputs.FromJson(File.ReadAllText(path));
 
 static int Fail(string message)
 {
@@ -114,11 +128,11 @@ static int Fail(string message)
 }
 
 /// <summary>The command line after the verb.</summary>
-internal sealed record Options(string StackFile, string? Out, string? Ranges, IReadOnlyList<(string Key, string Value)> Sets)
+internal sealed record Options(string StackFile, string? Out, string? Ranges, string? File, IReadOnlyList<(string Key, string Value)> Sets)
 {
     public static Options Parse(string[] args)
     {
-        string? stack = null, out_ = null, ranges = null;
+        string? stack = null, out_ = null, ranges = null, file = null;
         var sets = new List<(string, string)>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -127,6 +141,7 @@ internal sealed record Options(string StackFile, string? Out, string? Ranges, IR
             {
                 case "--out": out_ = Next(); break;
                 case "--ranges": ranges = Next(); break;
+                case "--file": file = Next(); break;
                 case "--set":
                     var pair = Next();
                     var eq = pair.IndexOf('=');
@@ -139,7 +154,7 @@ internal sealed record Options(string StackFile, string? Out, string? Ranges, IR
                     break;
             }
         }
-        return new Options(stack ?? throw new ArgumentException("which stack file?"), out_, ranges, sets);
+        return new Options(stack ?? throw new ArgumentException("which stack file?"), out_, ranges, file, sets);
     }
 
     public OriginConfig.Loaded Load()

@@ -21,6 +21,7 @@ internal static class StreamServiceStep
             ["threads"] = Template.Token(st.Threads),
             ["port"] = Template.Token(st.Port),
             ["hls_dir"] = hlsDir,
+            ["playlist_prefix"] = Template.Token(s.Hls.PlaylistPrefix),
             ["user"] = user,
             ["install_dir"] = Template.Token(st.InstallDir),
             ["timeout"] = Template.Token(st.TimeoutSeconds),

@@ -1,0 +1,222 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Origin.Binding;
+using Origin.Plan;
+using Origin.Settings;
+
+namespace Origin.Box;
+
+/// <summary>A file of the plan as the box placed it under its root.</summary>
+/// <param name="Relocated">False for files read through systemd-tmpfiles --root, which resolves their paths itself.</param>
+public sealed record PlacedFile(string HostPath, string Rendered, string Placed, bool Relocated);
+
+/// <summary>
+/// The rendered prod origin, running on 127.0.0.1: Redis, the stream API fixture under gunicorn (which
+/// starts FFmpeg per channel from a generated test source) and nginx, each from its rendered unit and
+/// files with only the paths and ports of <see cref="Relocation"/> changed. Stopped and removed on dispose.
+/// </summary>
+public sealed class OriginBox : IAsyncDisposable
+{
+    /// <summary>The plan steps whose files the box runs.</summary>
+    private static readonly string[] Steps = ["redis", "nginx-config", "stream-service", "cleanup"];
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    public OriginSettings Settings { get; }
+    public HostPlan Plan { get; }
+    public HostRoot Root { get; } = new();
+    public BoxPorts Ports { get; } = BoxPorts.Pick();
+    public Relocation Relocation { get; }
+    public IReadOnlyList<PlacedFile> Placed => _placed;
+    public RedisClient Redis { get; }
+    /// <summary>Requests to nginx, as the edge sends them.</summary>
+    public LoopbackHttp Edge { get; }
+    /// <summary>Requests straight to the API, past nginx.</summary>
+    public LoopbackHttp ApiDirect { get; }
+    public UnitProcess RedisServer { get; private set; } = null!;
+    public UnitProcess Api { get; private set; } = null!;
+    public UnitProcess Nginx { get; private set; } = null!;
+
+    private readonly List<PlacedFile> _placed = [];
+    private readonly string _redisPassword = RandomWord(32);
+
+    private OriginBox(IReadOnlyList<(string Key, string Value)> overrides)
+    {
+        // The prod stack as committed; overrides (section.key=value, as the CLI's --set) only when asked for.
+        var sections = StackConfig.ReadStackFile(Repo.ProdStack);
+        foreach (var (key, value) in overrides) sections = StackConfig.With(sections, key, value);
+        Settings = OriginConfig.Load(sections).Valid;
+        Plan = HostPlan.Build(Settings, LoadRanges(Repo.LoopbackEdgeRanges));
+        Relocation = Relocation.For(Settings, Root, Ports);
+        Redis = new RedisClient(Ports.Redis, _redisPassword);
+        Edge = new LoopbackHttp(Ports.Http);
+        ApiDirect = new LoopbackHttp(Ports.Api);
+    }
+
+    /// <param name="productionBitrate">Channels at the stack's capacity.bitrateKbps in 720p, so segments weigh what they
+    /// will in production (the benchmark); otherwise a light 1 Mbit/s 360p source (the tests).</param>
+    /// <param name="overrides">Settings changed from Pulumi.prod.yaml, to measure a change before making it.</param>
+    public static async Task<OriginBox> Start(bool productionBitrate = false, IReadOnlyList<(string Key, string Value)>? overrides = null)
+    {
+        Tools.RequireBox();
+        var box = new OriginBox(overrides ?? []);
+        try
+        {
+            box.PlaceFiles();
+            box.ProvideHost(productionBitrate ? (box.Settings.Capacity.BitrateKbps, "1280x720") : (1000, "640x360"));
+            await box.StartServices();
+            return box;
+        }
+        catch
+        {
+            await box.DisposeAsync();
+            throw;
+        }
+    }
+
+    public HlsSettings Hls => Settings.Hls;
+    public string HlsDir => Root[Hls.Dir.Value];
+    public string TokenParam => Settings.Stream.TokenParam.Value;
+    public string PlaylistFile(string channel) => Path.Combine(HlsDir, $"{Hls.PlaylistPrefix}{channel}.m3u8");
+    public string PlaylistUrl(string channel, string? token) => Media($"{Hls.PlaylistPrefix}{channel}.m3u8", token);
+    public string Media(string file, string? token) => $"{Hls.UrlPrefix}{file}" + (token is null ? "" : $"?{TokenParam}={token}");
+
+    /// <summary>A fresh token in Redis, valid for <paramref name="scope"/> ("*" or one channel id).</summary>
+    public async Task<string> NewToken(string scope = "*", TimeSpan? ttl = null)
+    {
+        var token = "t" + RandomWord(20);
+        await Redis.SetWithTtl($"token:{token}", scope, ttl ?? TimeSpan.FromMinutes(30));
+        return token;
+    }
+
+    /// <summary>Starts a channel as a viewer does: a playlist request through nginx, a cold start.</summary>
+    public async Task StartChannel(string channel, string viewerIp)
+    {
+        var (status, body) = await Edge.GetText(PlaylistUrl(channel, await NewToken()), viewerIp);
+        if (status != HttpStatusCode.OK) throw new InvalidOperationException($"starting channel {channel}: {(int)status} {body}");
+    }
+
+    /// <summary>The pid of the channel's FFmpeg as the API recorded it, if it runs.</summary>
+    public async Task<int?> FfmpegPid(string channel) =>
+        (await Redis.HashGetAll($"stream:{channel}")).TryGetValue("pid", out var pid) ? int.Parse(pid) : null;
+
+    /// <summary>Requests and accepted TCP connections the API counted (its /api/stats, read from Redis so reading does not count).</summary>
+    public async Task<(long Requests, long Connections)> ApiCounters()
+    {
+        var values = (object?[])(await Redis.Call("MGET", "api:requests", "api:connections"))!;
+        return (long.Parse((string?)values[0] ?? "0"), long.Parse((string?)values[1] ?? "0"));
+    }
+
+    /// <summary>What origin-hls-cleanup.timer starts, once.</summary>
+    public Task<Run.Result> RunCleanup() => UnitProcess.RunOneshot(Unit("origin-hls-cleanup"), Root, TimeSpan.FromSeconds(30));
+
+    /// <summary>The worker processes of the running nginx master.</summary>
+    public IReadOnlyList<int> NginxWorkers() =>
+        Processes.Children(Nginx.MainPid).Where(p => Processes.CommandLine(p) is [var title, ..] && title.Contains("worker process")).ToList();
+
+    /// <summary>OnUnitActiveSec of origin-hls-cleanup.timer.</summary>
+    public TimeSpan CleanupInterval =>
+        Origin.Values.Duration.TryParse(Unit("origin-hls-cleanup", ".timer").Get("OnUnitActiveSec", "Timer") ?? "", out var d)
+            ? TimeSpan.FromSeconds(d.Seconds)
+            : throw new FormatException("origin-hls-cleanup.timer has no OnUnitActiveSec the box can read");
+
+    /// <summary>A placed unit file (plus its drop-ins), as the box's runner reads it.</summary>
+    public SystemdUnit Unit(string name, string suffix = ".service")
+    {
+        var path = $"/etc/systemd/system/{name}{suffix}";
+        var dropIns = _placed.Where(f => f.HostPath.StartsWith(path + ".d/", StringComparison.Ordinal)).Select(f => f.Placed);
+        var main = _placed.SingleOrDefault(f => f.HostPath == path)?.Placed
+            ?? (name == "redis-server" ? Relocation.Apply(File.ReadAllText(Tools.DebianRedisUnit)) : throw new KeyNotFoundException(path));
+        return new SystemdUnit(name, [main, .. dropIns]);
+    }
+
+    private void PlaceFiles()
+    {
+        var supplies = new Supplies(_redisPassword, MakeCertificate());
+        foreach (var step in Steps.Select(name => Plan[name]))
+        {
+            foreach (var file in step.Files) Place(file.Path, file.Content);
+            foreach (var file in step.Supplied) Place(file.Path, file.Render(supplies));
+        }
+        var unmapped = _placed.Where(f => f.Relocated).SelectMany(f => Relocation.UnmappedHostPaths(f.Placed).Select(p => $"{f.HostPath}: {p}")).ToList();
+        if (unmapped.Count > 0) throw new InvalidOperationException("host paths the relocation does not map:\n  " + string.Join("\n  ", unmapped));
+    }
+
+    private void Place(string hostPath, string rendered)
+    {
+        // systemd-tmpfiles runs with --root=<root>: its rule keeps the host's paths.
+        var relocate = !hostPath.StartsWith("/etc/tmpfiles.d/", StringComparison.Ordinal);
+        var placed = relocate ? Relocation.Apply(rendered) : rendered;
+        Root.Write(hostPath, placed);
+        _placed.Add(new PlacedFile(hostPath, rendered, placed, relocate));
+    }
+
+    /// <summary>What the other steps and the host provide: the nginx build, users, directories, the app release, a channel source.</summary>
+    private void ProvideHost((int Kbps, string Size) source)
+    {
+        var prefix = Settings.Nginx.Prefix.Value;
+        Root.Write($"{prefix}/sbin/nginx",
+            "#!/bin/sh\n" +
+            $"# Stands in for the nginx the stack builds into {prefix}: Debian's nginx with that build's\n" +
+            "# compiled-in paths (--prefix, --conf-path, --error-log-path), under the box's root.\n" +
+            $"exec {Tools.Nginx} -p {Root[prefix]}/ -c {Root[prefix + "/nginx.conf"]} -e {Root["/var/log/nginx/error.log"]} \"$@\"\n",
+            (UnixFileMode)0b111_101_101);
+        File.Copy(Tools.NginxMimeTypes, Root[$"{prefix}/mime.types"]);
+        // The packages step creates the API's user; systemd-tmpfiles --root resolves it from here.
+        var user = Settings.Stream.User.Value;
+        Root.Write("/etc/passwd", $"root:x:0:0::/root:/bin/sh\n{user}:x:990:990::/nonexistent:/usr/sbin/nologin\n");
+        Root.Write("/etc/group", $"root:x:0:\n{user}:x:990:\n");
+        foreach (var dir in new[] { Hls.Dir.Value, "/var/log/nginx", "/var/lib/redis" }) Root.CreateDirectory(dir);
+        var release = Root[$"{Settings.Stream.InstallDir}/current"];
+        Directory.CreateDirectory(Path.GetDirectoryName(release)!);
+        File.CreateSymbolicLink(release, Repo.StreamApiFixture);
+        TestSource.Generate(ChannelSource, Hls.SegmentSeconds, source.Kbps, source.Size);
+    }
+
+    /// <summary>The stream API fixture's CHANNEL_SOURCE: the file every channel plays.</summary>
+    public string ChannelSource => Root["/srv/channel-source.ts"];
+
+    private async Task StartServices()
+    {
+        RedisServer = await UnitProcess.Start(Unit("redis-server"), Root, async () => (string?)await Redis.Call("PING") == "PONG", StartTimeout);
+        using var status = new LoopbackHttp(Ports.Status);
+        Api = await UnitProcess.Start(Unit("stream-api"), Root,
+            async () => (await ApiDirect.GetText("/api/health", null)).Status == HttpStatusCode.OK, StartTimeout,
+            new Dictionary<string, string>
+            {
+                ["CHANNEL_SOURCE"] = ChannelSource,
+                // The unit's read-only /opt (ProtectSystem=strict) has the same effect on the host.
+                ["PYTHONDONTWRITEBYTECODE"] = "1",
+            });
+        Nginx = await UnitProcess.Start(Unit("nginx"), Root,
+            async () => (await status.GetText("/stub_status", null)).Status == HttpStatusCode.OK, StartTimeout);
+    }
+
+    /// <summary>A self-signed certificate in place of the Origin CA one; the key where the TLS step makes it.</summary>
+    private string MakeCertificate()
+    {
+        var key = Root.Write("/etc/origin-stack/tls/origin.key", "", (UnixFileMode)0b110_000_000);
+        var pem = Root["/etc/origin-stack/tls/self-signed.crt"];
+        Run.Capture(Tools.Openssl,
+        [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+            "-subj", $"/CN={Settings.Cloudflare.Record}", "-keyout", key, "-out", pem,
+        ]).OrThrow("making a self-signed certificate");
+        return File.ReadAllText(pem);
+    }
+
+    private static DeployInputs LoadRanges(string path) => DeployInputs.FromJson(File.ReadAllText(path));
+
+    private static string RandomWord(int length) => RandomNumberGenerator.GetHexString(length, lowercase: true);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var service in new[] { Nginx, Api, RedisServer })
+            if (service is not null) await service.DisposeAsync();
+        Edge.Dispose();
+        ApiDirect.Dispose();
+        Redis.Dispose();
+        Root.Dispose();
+    }
+}

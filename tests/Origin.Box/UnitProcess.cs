@@ -1,0 +1,274 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Origin.Box;
+
+/// <summary>
+/// A service run from its (relocated) systemd unit the way systemd would run it, minus what only
+/// systemd can do: the environment files, working directory, LimitNOFILE (raised with prlimit, as
+/// root, like systemd), ExecStartPre/ExecStart/ExecStop/ExecStopPost, Type simple/notify/forking with PIDFile,
+/// Restart= after RestartSec, and a stop that ends the whole process group (KillMode's control group).
+/// Every other directive must be listed in <see cref="SystemdOnly"/>, so a new one is a decision.
+/// </summary>
+public sealed class UnitProcess : IAsyncDisposable
+{
+    public static readonly IReadOnlySet<string> Honoured = new HashSet<string>
+    {
+        "Type", "ExecStartPre", "ExecStart", "ExecStop", "ExecStopPost", "PIDFile", "WorkingDirectory", "EnvironmentFile",
+        "LimitNOFILE", "KillMode", "Restart", "RestartSec", "RuntimeDirectory",
+    };
+
+    private const string Sandbox = "systemd sandboxing: the VM rehearsal runs it under systemd; the box does not";
+
+    /// <summary>Directives the box does not reproduce, and why.</summary>
+    public static readonly IReadOnlyDictionary<string, string> SystemdOnly = new Dictionary<string, string>
+    {
+        ["User"] = "the box runs every service as the test's own user",
+        ["Group"] = "the box runs every service as the test's own user",
+        ["UMask"] = "file modes are not under test",
+        ["RuntimeDirectoryMode"] = "file modes are not under test",
+        ["TimeoutStopSec"] = "the box bounds every stop itself",
+        ["ExecReload"] = "the box never reloads",
+        ["Nice"] = "scheduling priority is not under test",
+        ["NoNewPrivileges"] = Sandbox, ["ProtectSystem"] = Sandbox, ["ProtectHome"] = Sandbox, ["PrivateTmp"] = Sandbox,
+        ["PrivateDevices"] = Sandbox, ["PrivateUsers"] = Sandbox, ["PrivateMounts"] = Sandbox, ["ProtectKernelTunables"] = Sandbox,
+        ["ProtectKernelModules"] = Sandbox, ["ProtectKernelLogs"] = Sandbox, ["ProtectControlGroups"] = Sandbox,
+        ["ProtectClock"] = Sandbox, ["ProtectHostname"] = Sandbox, ["ProtectProc"] = Sandbox, ["RestrictSUIDSGID"] = Sandbox,
+        ["RestrictNamespaces"] = Sandbox, ["RestrictRealtime"] = Sandbox, ["RestrictAddressFamilies"] = Sandbox,
+        ["LockPersonality"] = Sandbox, ["MemoryDenyWriteExecute"] = Sandbox, ["ReadWritePaths"] = Sandbox,
+        ["ReadWriteDirectories"] = Sandbox, ["NoExecPaths"] = Sandbox, ["ExecPaths"] = Sandbox,
+        ["CapabilityBoundingSet"] = Sandbox, ["SystemCallArchitectures"] = Sandbox, ["SystemCallFilter"] = Sandbox,
+        ["RemoveIPC"] = Sandbox,
+    };
+
+    /// <summary>What systemd gives a system service without LimitNOFILE (DefaultLimitNOFILE since v240).</summary>
+    public const string DefaultLimitNofile = "1024:524288";
+
+    private const string SystemdPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private readonly SystemdUnit _unit;
+    private readonly Dictionary<string, string> _env;
+    private readonly string _cwd;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _watcher = Task.CompletedTask;
+
+    public string Name => _unit.Name;
+    public string LogPath { get; }
+    public int MainPid { get; private set; }
+    public int Restarts { get; private set; }
+
+    private UnitProcess(SystemdUnit unit, HostRoot root, IReadOnlyDictionary<string, string>? extraEnv)
+    {
+        var unknown = unit.Keys.Where(k => !Honoured.Contains(k) && !SystemdOnly.ContainsKey(k)).ToList();
+        if (unknown.Count > 0)
+            throw new NotSupportedException($"{unit.Name}: [Service] {string.Join(", ", unknown)} neither honoured by the box nor listed as systemd-only in UnitProcess");
+        _unit = unit;
+        LogPath = root[$"/var/log/box/{unit.Name}.log"];
+        Directory.CreateDirectory(Path.GetDirectoryName(LogPath)!);
+        _env = new Dictionary<string, string> { ["PATH"] = SystemdPath };
+        foreach (var file in unit.All("EnvironmentFile"))
+        {
+            var optional = file.StartsWith('-');
+            var path = optional ? file[1..] : file;
+            if (!File.Exists(path) && optional) continue;
+            foreach (var (k, v) in SystemdUnit.ReadEnvironmentFile(File.ReadAllText(path))) _env[k] = v;
+        }
+        foreach (var (k, v) in extraEnv ?? new Dictionary<string, string>()) _env[k] = v;
+        _cwd = unit.Get("WorkingDirectory") ?? "/";
+        foreach (var dir in unit.All("RuntimeDirectory")) root.CreateDirectory("/run/" + dir);
+    }
+
+    /// <summary>Starts the unit and waits until <paramref name="ready"/> says it serves, or throws with its log.</summary>
+    public static async Task<UnitProcess> Start(SystemdUnit unit, HostRoot root, Func<Task<bool>> ready, TimeSpan timeout, IReadOnlyDictionary<string, string>? extraEnv = null)
+    {
+        var service = new UnitProcess(unit, root, extraEnv);
+        try
+        {
+            await service.Launch(timeout);
+            var deadline = DateTime.UtcNow + timeout;
+            while (!await Probe(ready))
+            {
+                if (!Processes.IsAlive(service.MainPid)) throw new InvalidOperationException("exited while starting");
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"not ready in {timeout.TotalSeconds} s");
+                await Task.Delay(50);
+            }
+            service._watcher = service.Watch();
+            return service;
+        }
+        catch (Exception e)
+        {
+            await service.DisposeAsync();
+            throw new InvalidOperationException($"{unit.Name}: {e.Message}\n--- {service.LogPath}:\n{service.LogTail()}", e);
+        }
+    }
+
+    /// <summary>Runs a Type=oneshot unit to completion.</summary>
+    public static async Task<Run.Result> RunOneshot(SystemdUnit unit, HostRoot root, TimeSpan timeout)
+    {
+        await using var service = new UnitProcess(unit, root, null);
+        Run.Result result = new(0, "", "");
+        foreach (var line in unit.All("ExecStart"))
+        {
+            var argv = SystemdUnit.Command(line);
+            result = Run.Capture(argv[0], argv[1..], timeout, service._env, service._cwd);
+            if (result.ExitCode != 0) break;
+        }
+        return result;
+    }
+
+    public string LogTail(int lines = 40) =>
+        File.Exists(LogPath) ? string.Join('\n', File.ReadLines(LogPath).TakeLast(lines)) : "(no log)";
+
+    private async Task Launch(TimeSpan timeout)
+    {
+        foreach (var pre in _unit.All("ExecStartPre"))
+        {
+            using var p = Spawn(pre);
+            if (!await Exited(p, timeout) || p.ExitCode != 0) throw new InvalidOperationException($"{Name}: ExecStartPre {pre} failed");
+        }
+        var start = _unit.Get("ExecStart") ?? throw new InvalidOperationException($"{Name} has no ExecStart");
+        var process = Spawn(start);
+        if (_unit.Get("Type") == "forking")
+        {
+            using (process)
+                if (!await Exited(process, timeout) || process.ExitCode != 0) throw new InvalidOperationException($"{Name}: ExecStart {start} failed");
+            var pidFile = _unit.Get("PIDFile") ?? throw new InvalidOperationException($"{Name}: forking without PIDFile");
+            MainPid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            MainPid = process.Id;
+            process.Dispose(); // the pid is watched through /proc; the runtime reaps the child
+        }
+    }
+
+    /// <summary>
+    /// The unit's LimitNOFILE (systemd's default without one), capped at the hard limit this process
+    /// has: without CAP_SYS_RESOURCE not even root may raise it, and the box says so in the log.
+    /// </summary>
+    public (long Soft, long Hard) NofileLimit
+    {
+        get
+        {
+            var limit = (_unit.Get("LimitNOFILE") ?? DefaultLimitNofile).Split(':');
+            var (soft, hard) = (long.Parse(limit[0], CultureInfo.InvariantCulture), long.Parse(limit[^1], CultureInfo.InvariantCulture));
+            var cap = Processes.OpenFileLimit(Environment.ProcessId).Hard;
+            return (Math.Min(soft, cap), Math.Min(hard, cap));
+        }
+    }
+
+    /// <summary>The command in its own session (so a stop reaches every descendant) with the unit's descriptor limit and log.</summary>
+    private Process Spawn(string commandLine)
+    {
+        var (soft, hard) = NofileLimit;
+        if (_unit.Get("LimitNOFILE") is { } asked && asked.Split(':').Any(v => long.Parse(v, CultureInfo.InvariantCulture) > hard))
+            File.AppendAllText(LogPath, $"--- box: LimitNOFILE={asked} is above this machine's hard limit; running with {soft}:{hard}\n");
+        var nofile = $"{soft}:{hard}";
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = _cwd };
+        foreach (var a in (string[])["-c", "log=$1; shift; exec \"$@\" < /dev/null >> \"$log\" 2>&1", "sh", LogPath,
+                     Tools.Setsid, Tools.Prlimit, $"--nofile={nofile}", "--", .. SystemdUnit.Command(commandLine)])
+            start.ArgumentList.Add(a);
+        start.Environment.Clear();
+        foreach (var (k, v) in _env) start.Environment[k] = v;
+        return Process.Start(start) ?? throw new InvalidOperationException($"{Name}: cannot start {commandLine}");
+    }
+
+    private static async Task<bool> Exited(Process p, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await p.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<bool> Probe(Func<Task<bool>> ready)
+    {
+        try
+        {
+            return await ready();
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or System.Net.Sockets.SocketException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Restart= as systemd applies it: after RestartSec, when the main process exits without a stop.</summary>
+    private async Task Watch()
+    {
+        var restart = _unit.Get("Restart") ?? "no";
+        var delay = ParseTimeSpan(_unit.Get("RestartSec") ?? "100ms");
+        while (!_stopping.IsCancellationRequested)
+        {
+            while (Processes.IsAlive(MainPid))
+            {
+                try { await Task.Delay(50, _stopping.Token); }
+                catch (OperationCanceledException) { return; }
+            }
+            StopPost();
+            // The exit status of a process that is not our child is not known: count every exit as a failure.
+            if (restart is not ("always" or "on-failure" or "on-abnormal")) return;
+            try { await Task.Delay(delay, _stopping.Token); }
+            catch (OperationCanceledException) { return; }
+            await File.AppendAllTextAsync(LogPath, $"--- box: {Name} exited; restarting (Restart={restart})\n");
+            try
+            {
+                await Launch(TimeSpan.FromSeconds(10));
+                Restarts++;
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or FormatException)
+            {
+                await File.AppendAllTextAsync(LogPath, $"--- box: restart failed: {e.Message}\n");
+            }
+        }
+    }
+
+    /// <summary>A systemd time span as these units write it: "2", "2s" or "100ms".</summary>
+    private static TimeSpan ParseTimeSpan(string value) =>
+        value.EndsWith("ms", StringComparison.Ordinal) ? TimeSpan.FromMilliseconds(double.Parse(value[..^2], CultureInfo.InvariantCulture))
+        : TimeSpan.FromSeconds(double.Parse(value.TrimEnd('s'), CultureInfo.InvariantCulture));
+
+    /// <summary>ExecStop (or SIGTERM), then SIGKILL for whatever is left of the process group.</summary>
+    public async Task Stop(TimeSpan? timeout = null)
+    {
+        if (_stopping.IsCancellationRequested) return;
+        await _stopping.CancelAsync();
+        await _watcher;
+        if (MainPid == 0) return;
+        if (_unit.Get("ExecStop") is { } stop)
+        {
+            var argv = SystemdUnit.Command(stop.Replace("$MAINPID", MainPid.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+            Run.Capture(argv[0], argv[1..], TimeSpan.FromSeconds(10));
+        }
+        else
+        {
+            Processes.Signal(MainPid, Processes.SigTerm);
+        }
+        await Processes.WaitForExit(MainPid, timeout ?? TimeSpan.FromSeconds(15));
+        Processes.Signal(-MainPid, Processes.SigKill);
+        Processes.Signal(MainPid, Processes.SigKill);
+        StopPost();
+    }
+
+    /// <summary>ExecStopPost, as systemd runs it after every stop of the service, a crash included.</summary>
+    private void StopPost()
+    {
+        foreach (var line in _unit.All("ExecStopPost"))
+        {
+            var argv = SystemdUnit.Command(line);
+            Run.Capture(argv[0], argv[1..], TimeSpan.FromSeconds(10), _env, _cwd);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Stop();
+        _stopping.Dispose();
+    }
+}
