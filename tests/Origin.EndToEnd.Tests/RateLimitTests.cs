@@ -55,6 +55,26 @@ public sealed class RateLimitTests(OriginFixture fixture, ITestOutputHelper outp
         Assert.Equal(HttpStatusCode.OK, (await Box.Edge.GetText(Box.PlaylistUrl(channel, other), first)).Status);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Concurrent_starts_are_limited_per_viewer_address()
+    {
+        // limit_conn, not limit_req: nginx evaluates limit_req once per request, in the playlist location,
+        // and would never run it again in @start_stream. A start takes seconds, so concurrency caps it.
+        var (viewer, other) = (fixture.NewViewerIp(), fixture.NewViewerIp());
+        var channels = Enumerable.Range(0, Limits.ConcurrentStartsPerIp + 1).Select(_ => fixture.NewChannel()).ToList();
+        var tokens = new List<string>();
+        foreach (var _ in channels) tokens.Add(await Box.NewToken());
+        var starts = channels.Select(async (c, i) => (Channel: c, (await Box.Edge.GetText(Box.PlaylistUrl(c, tokens[i]), viewer)).Status)).ToList();
+        var otherStart = Box.Edge.GetText(Box.PlaylistUrl(fixture.NewChannel(), await Box.NewToken()), other);
+
+        var results = await Task.WhenAll(starts);
+        output.WriteLine(string.Join(", ", results.Select(r => $"channel {r.Channel}: {(int)r.Status}")));
+        Assert.Equal(Limits.ConcurrentStartsPerIp, results.Count(r => r.Status == HttpStatusCode.OK));
+        var refused = Assert.Single(results, r => r.Status == Limited).Channel;
+        Assert.Null(await Box.FfmpegPid(refused));
+        Assert.Equal(HttpStatusCode.OK, (await otherStart).Status);
+    }
+
     /// <summary>One request after the other, as fast as they come back.</summary>
     private async Task<(List<(string Viewer, HttpStatusCode Status)> Statuses, TimeSpan Elapsed)> Send(IEnumerable<(string Url, string Viewer)> requests)
     {
