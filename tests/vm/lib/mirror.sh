@@ -1,0 +1,78 @@
+# shellcheck shell=bash
+# The local mirror: the Debian packages the plan installs and nginx's source tarball, served on the
+# host's loopback to the guest, which reaches nothing else. It stands in for deb.debian.org and
+# nginx.org on a real host. Sourced by ../rehearse; needs IMAGE (image.sh) and RUN.
+
+NGINX_VERSION=1.22.1
+# Debian's orig tarball of bookworm's nginx: the pinned bytes the plan's nginx-build checks.
+NGINX_SHA256=9ebb333a9e82b952acd3e2b4aeb1d4ff6406f72491bab6cd9fe69f0dea737f31
+
+# host_apt ARGS...: the host's apt-get, pointed at Debian 12 and at the base image's package
+# database instead of the host's own, so it resolves what the fresh guest lacks.
+host_apt() {
+    local dir=$CACHE/apt
+    install -d "$dir/state/lists/partial" "$dir/cache/archives/partial" "$dir/empty"
+    cat > "$dir/sources.list" <<LIST
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $MIRROR $SUITE main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $MIRROR $SUITE-updates main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $SECURITY_MIRROR $SUITE-security main
+deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $MIRROR $SUITE main
+LIST
+    apt-get -q \
+        -o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts="$dir/empty" \
+        -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts="$dir/empty" \
+        -o Dir::State="$dir/state" -o Dir::State::status="$IMAGE/dpkg.status" -o Dir::Cache="$dir/cache" \
+        -o APT::Architecture=amd64 -o APT::Architectures::=amd64 -o APT::Install-Recommends=false \
+        -o Debug::NoLocking=true "$@"
+}
+
+# build_mirror PACKAGE...: sets MIRROR_DIR to a directory with debian/ (a flat apt repository of
+# the packages and everything they pull in) and src/ (the nginx tarball).
+build_mirror() {
+    MIRROR_DIR=$CACHE/mirror-$(key "${BASH_SOURCE[0]}" "$IMAGE/dpkg.status" "$*" "$NGINX_VERSION" "$NGINX_SHA256")
+    if [[ -f $MIRROR_DIR/debian/Release ]]; then
+        log "mirror: cached $MIRROR_DIR"
+        return 0
+    fi
+    local tmp
+    rm -rf "$CACHE"/mirror.tmp.*   # left by an interrupted build (one rehearsal per cache at a time)
+    tmp=$(mktemp -d "$CACHE/mirror.tmp.XXXXXX")
+    mkdir -p "$tmp/debian" "$tmp/src"
+    log "mirror: downloading $* and their dependencies"
+    host_apt update -qq > "$tmp/apt.log" 2>&1 || { cat "$tmp/apt.log" >&2; die "apt-get update failed"; }
+    rm -f "$CACHE"/apt/cache/archives/*.deb
+    host_apt install --download-only -y -qq "$@" >> "$tmp/apt.log" 2>&1 || { tail -n 30 "$tmp/apt.log" >&2; die "downloading the packages failed"; }
+    mv "$CACHE"/apt/cache/archives/*.deb "$tmp/debian/"
+    (cd "$tmp/debian" && dpkg-scanpackages --multiversion . 2> /dev/null > Packages && gzip -9k Packages)
+    # apt wants a Release file even from a [trusted=yes] source; the checksums are all it needs.
+    {
+        echo "Origin: origin-rehearsal"
+        echo "Date: $(date -Ru)"
+        echo "SHA256:"
+        for f in Packages Packages.gz; do
+            printf ' %s %s %s\n' "$(sha256sum < "$tmp/debian/$f" | cut -d' ' -f1)" "$(stat -c %s "$tmp/debian/$f")" "$f"
+        done
+    } > "$tmp/debian/Release"
+
+    log "mirror: nginx $NGINX_VERSION source (Debian's orig tarball)"
+    (cd "$tmp/src" && host_apt source --download-only -qq nginx > /dev/null 2>> "$tmp/apt.log") \
+        || die "apt-get source nginx failed"
+    echo "$NGINX_SHA256  $tmp/src/nginx_$NGINX_VERSION.orig.tar.gz" | sha256sum --check --quiet \
+        || die "Debian's nginx_$NGINX_VERSION.orig.tar.gz does not have the pinned sha256"
+    find "$tmp/src" -type f ! -name "nginx_$NGINX_VERSION.orig.tar.gz" -delete
+    mv "$tmp" "$MIRROR_DIR"
+    find "$CACHE" -maxdepth 1 -name 'mirror-*' ! -path "$MIRROR_DIR" -exec rm -rf {} +   # superseded mirrors
+    log "mirror: $(find "$MIRROR_DIR/debian" -name '*.deb' | wc -l) packages, $(du -sh "$MIRROR_DIR" | cut -f1)"
+}
+
+# serve_mirror: HTTP on 127.0.0.1:MIRROR_PORT, only; the guest reaches it through slirp (guest.sh).
+serve_mirror() {
+    MIRROR_PORT=$(free_port)
+    python3 -m http.server --bind 127.0.0.1 --directory "$MIRROR_DIR" "$MIRROR_PORT" > "$RUN/mirror.log" 2>&1 &
+    echo $! > "$RUN/mirror.pid"
+    local deadline=$((SECONDS + 10))
+    until curl -fs -o /dev/null "http://127.0.0.1:$MIRROR_PORT/debian/Release"; do
+        (( SECONDS < deadline )) || die "the mirror does not answer on 127.0.0.1:$MIRROR_PORT"
+        sleep 0.2
+    done
+}
