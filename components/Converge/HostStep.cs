@@ -66,23 +66,25 @@ internal sealed class HostStep : ComponentResource
             }, options);
         }).ToList<Resource>();
 
-        var triggers = new List<Input<object>> { step.ContentHash };
-        triggers.AddRange(supplied.Select(s => (Input<object>)s.Content.Apply(content => (object)Digest.Sha256(content))));
+        // Besides the content hash, the digests of the supplied contents (secret when the content is) and the app.
+        var digests = supplied.Select(s => s.Content.Apply(Digest.Sha256)).ToList();
         var before = new List<Resource> { args.After };
         before.AddRange(staged);
         before.AddRange(supplies);
         if (args.App is { } app)
         {
-            triggers.Add(app.Hash);
+            digests.Add(Output.Create(app.Hash));
             before.Add(UploadApp(step, app, args));
         }
-        Triggers = triggers;
+        Triggers = [step.ContentHash, .. digests.Select(d => (Input<object>)d.Apply(v => (object)v))];
+        // The generation covers every trigger, so the revert of a command replaced for any of them stands down.
+        var generation = Output.All(digests).Apply(d => Step.Generation(step.ContentHash, d));
 
         Apply = new Remote.Command($"{step.Name}/apply", new Remote.CommandArgs
         {
             Connection = args.Connection,
-            Create = step.ApplyCommand,
-            Delete = step.RevertCommand,
+            Create = generation.Apply(step.ApplyCommandFor),
+            Delete = generation.Apply(step.RevertCommandFor),
             Triggers = Triggers.ToArray(),
             AddPreviousOutputInEnv = false,
             Logging = Remote.Logging.Stderr,

@@ -73,8 +73,20 @@ public sealed record Step(
     }
 
     /// <summary>The command line that applies the step; also how the VM rehearsal runs it.</summary>
-    public string ApplyCommand => $"ORIGIN_STEP_HASH={ContentHash} bash {ApplyPath}";
-    public string RevertCommand => $"ORIGIN_STEP_HASH={ContentHash} bash {RevertPath}";
+    public string ApplyCommand => ApplyCommandFor(ContentHash);
+    public string RevertCommand => RevertCommandFor(ContentHash);
+
+    /// <summary>
+    /// The apply and revert of one generation of the step. A step re-applied for anything besides its
+    /// staged content (a rotated secret, a new app release) must carry a generation that says so, or the
+    /// replaced command's revert would find its own hash still recorded and undo the new apply.
+    /// </summary>
+    public string ApplyCommandFor(string generation) => $"ORIGIN_STEP_HASH={generation} bash {ApplyPath}";
+    public string RevertCommandFor(string generation) => $"ORIGIN_STEP_HASH={generation} bash {RevertPath}";
+
+    /// <summary>The generation of a step applied for its content and these further digests (supplied content, the app): its content hash when there are none.</summary>
+    public static string Generation(string contentHash, IReadOnlyList<string> digests) =>
+        digests.Count == 0 ? contentHash : Digest.Sha256(string.Join('\n', digests.Prepend(contentHash)));
     public string? ConfirmCommand => ConfirmScript is null ? null : $"bash {ConfirmPath}";
     public string SupplyCommand(SuppliedFile file) => $"bash {SupplyPath(file)}";
 }

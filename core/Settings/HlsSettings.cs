@@ -37,9 +37,9 @@ public sealed record HlsSettings
     [Range(2, 30)]
     public int ListSize { get; init; } = 6;
 
-    [Doc("FFmpeg -hls_init_time, seconds: shorter first segments for a faster start when the source has keyframes that often; 0 disables.")]
+    [Doc("FFmpeg -hls_init_time, seconds; 0 disables. Shorter first segments start a channel sooner, but the playlist then begins with a smaller EXT-X-TARGETDURATION and raises it later, which RFC 8216 6.2.1 forbids: validation warns.")]
     [Range(0, 10)]
-    public int InitSeconds { get; init; } = 1;
+    public int InitSeconds { get; init; }
 
     [Doc("tmpfs size. Computed from capacity.channels x capacity.bitrateKbps x the retention window x 1.5 when not given; checked against RAM.")]
     public ByteSize? TmpfsSize { get; init; }

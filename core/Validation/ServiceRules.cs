@@ -24,7 +24,9 @@ internal static class ServiceRules
         var st = s.Stream;
         if (st.Threads == 1)
             f.Warn(Of("stream.threads"), "1 selects gunicorn's sync worker, which closes every connection: nginx's upstream keepalive will never reuse one");
-        var coldStart = Math.Max(s.Hls.InitSeconds, 1) + s.Hls.SegmentSeconds;
+        if (s.Hls.InitSeconds > 0 && s.Hls.InitSeconds < s.Hls.SegmentSeconds)
+            f.Warn(Of("hls.initSeconds"), $"{s.Hls.InitSeconds}s segments first and {s.Hls.SegmentSeconds}s after change the playlist's EXT-X-TARGETDURATION mid-stream, which RFC 8216 6.2.1 forbids; some players stall on it");
+        var coldStart = (s.Hls.InitSeconds > 0 ? s.Hls.InitSeconds : s.Hls.SegmentSeconds) + s.Hls.SegmentSeconds;
         if (st.TimeoutSeconds < 2 * coldStart)
             f.Error(Of("stream.timeoutSeconds"), $"at least {2 * coldStart}s: a cold start waits for FFmpeg's first segment (about {coldStart}s)", st.TimeoutSeconds.ToString());
         switch (st.Source.Kind)

@@ -183,6 +183,15 @@ public class ValidationTests
     }
 
     [Fact]
+    public void A_shorter_initial_segment_is_a_warning_about_the_target_duration()
+    {
+        var loaded = Stacks.Load("hls.initSeconds=1");
+        NoErrors(loaded);
+        Assert.Contains("EXT-X-TARGETDURATION", WarningAt(loaded, "origin:hls.initSeconds").Message);
+        Assert.DoesNotContain(Stacks.Load().Findings.Warnings, w => w.Key == "origin:hls.initSeconds");
+    }
+
+    [Fact]
     public void Playlist_max_age_above_half_a_segment_is_refused()
     {
         ErrorAt(Stacks.Load("nginx.playlistMaxAge=2"), "origin:nginx.playlistMaxAge");

@@ -33,8 +33,13 @@ public sealed class HostFileTests
         foreach (var step in run.Plan.Steps)
         {
             var apply = run.Inputs(Types.Command, $"{step.Name}/apply");
-            Assert.Equal(step.ApplyCommand, apply["create"]);
-            Assert.Equal(step.RevertCommand, apply["delete"]);
+            var create = (string)apply["create"];
+            // Both halves carry one generation: the content hash, or a hash over it and the supplied contents and app.
+            var generation = create["ORIGIN_STEP_HASH=".Length..create.IndexOf(' ')];
+            Assert.Equal(step.ApplyCommandFor(generation), create);
+            Assert.Equal(step.RevertCommandFor(generation), apply["delete"]);
+            if (step.Supplied.Count == 0 && !step.Inputs.Contains(PlanInput.AppDirectory)) Assert.Equal(step.ApplyCommand, create);
+            else Assert.NotEqual(step.ContentHash, generation);
             Assert.Equal(false, apply["addPreviousOutputInEnv"]);
             Assert.Equal("stderr", apply["logging"]);
             foreach (var file in step.Supplied)

@@ -24,6 +24,17 @@ public sealed class TriggerTests
     }
 
     [Fact]
+    public async Task A_new_redis_password_gives_the_redis_commands_a_new_generation_so_the_old_revert_stands_down()
+    {
+        // pulumi-command runs the new apply before the replaced command's delete: that revert must see a newer apply.
+        var before = (await StackRun.RunAsync(StackFile.Prod)).Inputs(Types.Command, "redis/apply");
+        var after = (await StackRun.RunAsync(StackFile.Prod with { RedisPassword = "another-Redis-passw0rd-2" })).Inputs(Types.Command, "redis/apply");
+
+        Assert.NotEqual(before["create"], after["create"]);
+        Assert.NotEqual(before["delete"], after["delete"]);
+    }
+
+    [Fact]
     public async Task New_cloudflare_ranges_change_the_triggers_of_the_firewall_nginx_and_the_verification_only()
     {
         var before = await Triggers(StackFile.Prod);
