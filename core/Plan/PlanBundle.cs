@@ -5,7 +5,8 @@ namespace Origin.Plan;
 
 /// <summary>
 /// The plan as a directory: every rendered host file under files/, each step's scripts under
-/// steps/NN-name/, verify.sh, and plan.json saying what goes where. The goldens are bundles of the
+/// steps/NN-name/ (with steps/lib.sh, which every step's stage gets beside its scripts), verify.sh,
+/// and plan.json saying what goes where. The goldens are bundles of the
 /// committed stacks; the VM rehearsal applies a bundle over SSH exactly as the Pulumi components do.
 /// </summary>
 public static class PlanBundle
@@ -24,6 +25,9 @@ public static class PlanBundle
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
+
+    /// <summary>Where the bundle keeps lib.sh, which each step's stage directory gets a copy of.</summary>
+    public const string LibraryPath = "steps/lib.sh";
 
     public static string StepDir(HostPlan plan, Step step) => $"steps/{plan.Steps.ToList().IndexOf(step) + 1:00}-{step.Name}";
 
@@ -45,11 +49,12 @@ public static class PlanBundle
             var dir = StepDir(plan, step);
             foreach (var f in step.Files) files["files" + f.Path] = f.Content;
             foreach (var s in step.Supplied) files[$"{dir}/supply-{s.Name}.sh"] = s.InstallScript;
-            files[$"{dir}/lib.sh"] = step.Library;
             files[$"{dir}/apply.sh"] = step.ApplyScript;
             files[$"{dir}/revert.sh"] = step.RevertScript;
             if (step.ConfirmScript is not null) files[$"{dir}/confirm.sh"] = step.ConfirmScript;
         }
+        // Every step stages the same library beside its scripts; the bundle holds it once.
+        files[LibraryPath] = PlanContext.Library;
         files["verify.sh"] = plan.VerifyScript;
         files["plan.json"] = JsonSerializer.Serialize(Describe(plan), Json) + "\n";
         return files;
@@ -65,7 +70,4 @@ public static class PlanBundle
             File.WriteAllText(target, content);
         }
     }
-
-    public static Manifest ReadManifest(string root) =>
-        JsonSerializer.Deserialize<Manifest>(File.ReadAllText(Path.Combine(root, "plan.json")), Json)!;
 }

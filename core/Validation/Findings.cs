@@ -44,15 +44,6 @@ public sealed class Findings
         }));
         return $"\"{escaped}\"";
     }
-
-    public static string Show(object? value) => value switch
-    {
-        null => "nothing",
-        string s => Show(s),
-        bool b => b ? "true" : "false",
-        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
-        _ => Show(value.ToString()),
-    };
 }
 
 /// <summary>Thrown when a stack config has errors; carries all of them.</summary>

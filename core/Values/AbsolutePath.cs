@@ -27,8 +27,6 @@ public sealed partial record AbsolutePath(string Value) : IConfigValue<AbsoluteP
     public static AbsolutePath Parse(string text) =>
         TryParse(text, out var v) ? v : throw new FormatException($"not a safe absolute path: {text}");
 
-    public AbsolutePath Combine(string relative) => Parse(Value + "/" + relative.TrimStart('/'));
-
     public bool IsUnder(AbsolutePath other) => Value.StartsWith(other.Value + "/", StringComparison.Ordinal);
 
     public override string ToString() => Value;

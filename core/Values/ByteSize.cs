@@ -31,7 +31,6 @@ public sealed partial record ByteSize(long Bytes) : IConfigValue<ByteSize>, ICom
     public static ByteSize FromMiB(long mib) => new(mib << 20);
     public static ByteSize FromGiB(long gib) => new(gib << 30);
 
-    public double GiB => Bytes / (double)(1L << 30);
     public long MiBRoundedUp => (Bytes + (1L << 20) - 1) >> 20;
 
     public int CompareTo(ByteSize? other) => Bytes.CompareTo(other?.Bytes ?? 0);

@@ -20,7 +20,5 @@ public sealed record IpAddressValue(IPAddress Address) : IConfigValue<IpAddressV
         return true;
     }
 
-    public bool IsLoopback => IPAddress.IsLoopback(Address);
-
     public override string ToString() => Address.ToString();
 }

@@ -145,6 +145,7 @@ public class RealToolTests
         var dir = Path.GetDirectoryName(bundlePath)!;
         foreach (var (path, content) in bundle.Where(kv => Path.GetDirectoryName(kv.Key) == dir && kv.Key.EndsWith(".sh", StringComparison.Ordinal)))
             root.Write(path, content);
+        root.Write(Path.Combine(dir, "lib.sh"), bundle[PlanBundle.LibraryPath]);
         var script = root[bundlePath];
         var syntax = Tool.Run("bash", ["-n", script]);
         Assert.True(syntax.ExitCode == 0, $"{bundlePath}: {syntax.Output}");

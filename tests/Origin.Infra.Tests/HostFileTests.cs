@@ -16,7 +16,10 @@ public sealed class HostFileTests
 
         // The bundle is what the VM rehearsal applies; map each of its paths to where the converge stages it.
         var expected = new Dictionary<string, string>();
-        foreach (var (path, content) in PlanBundle.Files(plan).Where(f => f.Key != "plan.json"))
+        var bundle = PlanBundle.Files(plan);
+        // The library the bundle holds once goes to every step's stage.
+        foreach (var step in plan.Steps) expected[step.LibraryPath] = bundle[PlanBundle.LibraryPath];
+        foreach (var (path, content) in bundle.Where(f => f.Key is not ("plan.json" or PlanBundle.LibraryPath)))
         {
             var remote = path == "verify.sh" ? HostPlan.VerifyPath
                 : path.StartsWith("files/", StringComparison.Ordinal) ? plan.Steps.Single(s => s.Files.Any(f => "files" + f.Path == path)).StageDir + "/" + path

@@ -45,7 +45,7 @@ apply_step() {
     while IFS= read -r path; do
         install -D -m 644 "$bundle/files$path" "$tmp/files$path"
     done < <(jq -r '.files[].path' <<< "$step")
-    cp "$bundle/$(jq -r .dir <<< "$step")"/*.sh "$tmp/"
+    cp "$bundle/$(jq -r .dir <<< "$step")"/*.sh "$bundle/steps/lib.sh" "$tmp/"
     if jq -e '.inputs | index("AppDirectory")' <<< "$step" > /dev/null; then
         # An upload overwrites but never deletes, so the app's stage is emptied first.
         guest "rm -rf $stage/app"
