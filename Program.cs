@@ -41,10 +41,11 @@ namespace Origin.Infra
             var plan = HostPlan.Build(settings, inputs);
             var edge = EdgePolicy.Build(settings);
             var host = new OriginHost("origin", settings.Host, InboundPolicy.Build(settings, inputs), sshPrivateKey, options);
-            var zone = settings.Cloudflare.Zone ?? throw new InvalidOperationException("cloudflare.zone is validated before the edge is built");
-            _ = new EdgeZone("edge", zone.Value, edge, host.Ipv4Address, host.Ipv6Address, options);
+            var zoneId = await ZoneIdAsync(settings.Cloudflare);
             var steps = Converge.Steps(plan, host, edge, redisPassword, app, options);
-            _ = new VerifyOrigin("verify", plan, host.Connection, steps, options);
+            var verify = new VerifyOrigin("verify", plan, host.Connection, steps, options);
+            // The record goes live after the origin verified, and a destroy stops at it (EdgeZone).
+            _ = new EdgeZone("edge", zoneId, edge, host.Ipv4Address, host.Ipv6Address, verify, options);
 
             var hls = settings.Hls;
             return new Dictionary<string, object?>
@@ -86,6 +87,20 @@ namespace Origin.Infra
                 Log.Warn(warning.ToString());
             var errors = loaded.Findings.Errors.Concat(passwordErrors).ToList();
             return errors.Count > 0 ? throw new RunException(new InvalidSettingsException(errors).Message) : loaded;
+        }
+
+        /// <summary>
+        /// The zone's ID, awaited rather than kept as an Output: an adopted object's import ID holds it, and
+        /// CustomResourceOptions.ImportId is a plain string. Previews run the lookup too.
+        /// </summary>
+        private static async Task<string> ZoneIdAsync(CloudflareSettings cf)
+        {
+            var zone = cf.Zone ?? throw new InvalidOperationException("cloudflare.zone is validated before the edge is built");
+            var found = await Cloudflare.GetZone.InvokeAsync(new Cloudflare.GetZoneArgs
+            {
+                Filter = new Cloudflare.Inputs.GetZoneFilterArgs { Name = zone.Value, Match = "all" },
+            });
+            return found.Id;
         }
 
         /// <summary>The origin:* keys the engine passed to the program, without their namespace.</summary>

@@ -18,6 +18,7 @@ internal static class EdgeRules
         {
             Cache = rule.Cache,
             EdgeTtl = Ttl(rule.EdgeTtl),
+            BrowserTtl = Browser(rule.BrowserTtl),
             CacheKey = rule.IgnoreQueryString ? WithoutQueryString : null,
         },
     };
@@ -25,6 +26,10 @@ internal static class EdgeRules
     private static Input<CF.RulesetRuleActionParametersEdgeTtlArgs>? Ttl(EdgeTtl? ttl) => ttl is null
         ? null
         : (Input<CF.RulesetRuleActionParametersEdgeTtlArgs>)new CF.RulesetRuleActionParametersEdgeTtlArgs { Mode = ttl.Mode, Default = ttl.Seconds is { } s ? checked((int)s) : null };
+
+    private static Input<CF.RulesetRuleActionParametersBrowserTtlArgs>? Browser(BrowserTtl? ttl) => ttl is null
+        ? null
+        : (Input<CF.RulesetRuleActionParametersBrowserTtlArgs>)new CF.RulesetRuleActionParametersBrowserTtlArgs { Mode = ttl.Mode };
 
     /// <summary>A cache key that leaves the whole query string out, so a per-viewer token does not split the cache.</summary>
     private static Input<CF.RulesetRuleActionParametersCacheKeyArgs> WithoutQueryString => new CF.RulesetRuleActionParametersCacheKeyArgs
@@ -51,6 +56,36 @@ internal static class EdgeRules
             Period = checked((int)rule.Period),
             RequestsPerPeriod = checked((int)rule.RequestsPerPeriod),
             MitigationTimeout = checked((int)rule.MitigationTimeout),
+        },
+    };
+
+    /// <summary>A configuration rule: action set_config with the SSL/TLS mode (https://developers.cloudflare.com/rules/configuration-rules/create-api/).</summary>
+    public static CF.RulesetRuleArgs Config(ConfigRule rule) => new()
+    {
+        Ref = rule.Ref,
+        Description = rule.Description,
+        Expression = rule.Expression,
+        Enabled = true,
+        Action = "set_config",
+        ActionParameters = new CF.RulesetRuleActionParametersArgs { Ssl = rule.Ssl },
+    };
+
+    /// <summary>A single redirect: action redirect with a dynamic target (https://developers.cloudflare.com/rules/url-forwarding/single-redirects/create-api/).</summary>
+    public static CF.RulesetRuleArgs Redirect(RedirectRule rule) => new()
+    {
+        Ref = rule.Ref,
+        Description = rule.Description,
+        Expression = rule.Expression,
+        Enabled = true,
+        Action = "redirect",
+        ActionParameters = new CF.RulesetRuleActionParametersArgs
+        {
+            FromValue = new CF.RulesetRuleActionParametersFromValueArgs
+            {
+                TargetUrl = new CF.RulesetRuleActionParametersFromValueTargetUrlArgs { Expression = rule.TargetUrlExpression },
+                StatusCode = rule.StatusCode,
+                PreserveQueryString = rule.PreserveQueryString,
+            },
         },
     };
 }

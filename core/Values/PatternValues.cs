@@ -201,3 +201,18 @@ public sealed partial record RelativeDir(string Value) : IConfigValue<RelativeDi
         (value = Pattern().IsMatch(text) && !text.StartsWith('-') ? new RelativeDir(text) : null) is not null;
     public override string ToString() => Value;
 }
+
+/// <summary>
+/// A Cloudflare object ID (zone, ruleset, DNS record): 32 lower-case hex digits, as the API returns them.
+/// The provider checks ruleset and zone IDs against the same pattern
+/// (cloudflare/terraform-provider-cloudflare internal/services/ruleset/data_source_schema.go@v5.19.1, "^[0-9a-f]{32}$");
+/// DNS record IDs are the same 32-character identifiers (https://developers.cloudflare.com/api/resources/dns/subresources/records/).
+/// </summary>
+public sealed partial record CloudflareId(string Value) : IConfigValue<CloudflareId>
+{
+    public static string Expected => "a Cloudflare ID: 32 lower-case hex digits, as the API returns it";
+    [GeneratedRegex("^[0-9a-f]{32}$")] private static partial Regex Pattern();
+    public static bool TryParse(string text, [NotNullWhen(true)] out CloudflareId? value) =>
+        (value = Pattern().IsMatch(text) ? new CloudflareId(text) : null) is not null;
+    public override string ToString() => Value;
+}

@@ -49,11 +49,59 @@ public class EdgePolicyTests
     }
 
     [Fact]
-    public void Tls_is_full_strict_with_tls_1_2_and_https_only()
+    public void Browsers_respect_the_origins_cache_control_for_playlists_and_segments_on_every_plan()
     {
-        Assert.Equal([new("ssl", "strict"), new("min_tls_version", "1.2"), new("always_use_https", "on")], Prod.ZoneSettings);
+        // The zone's Browser Cache TTL (4 h by default) would otherwise replace max-age=1 on playlists.
+        foreach (var plan in new[] { "free", "pro", "business", "enterprise" })
+        {
+            var policy = EdgePolicy.Build(Stacks.Valid($"cloudflare.plan={plan}"));
+            Assert.All(policy.CacheRules.Where(r => r.Ref is "segments" or "playlists"), r => Assert.Equal(BrowserTtl.RespectOrigin, r.BrowserTtl));
+        }
+        Assert.Equal("respect_origin", BrowserTtl.RespectOrigin.Mode);
+        Assert.Null(Prod.CacheRules.Single(r => r.Ref == "api").BrowserTtl);
+    }
+
+    [Fact]
+    public void Tls_and_https_are_scoped_to_the_record_and_no_zone_setting_changes()
+    {
+        Assert.Empty(Prod.ZoneSettings);
+        Assert.Empty(Prod.HostnameTlsSettings);
+        var tls = Assert.Single(Prod.ConfigRules);
+        Assert.Equal(("strict", "(http.host eq \"live.example.com\")"), (tls.Ssl, tls.Expression));
+        var https = Assert.Single(Prod.RedirectRules);
+        Assert.Equal("(http.host eq \"live.example.com\" and not ssl)", https.Expression);
+        Assert.Equal((301, true), (https.StatusCode, https.PreserveQueryString));
+        Assert.Empty(EdgePolicy.Build(Stacks.Valid("cloudflare.alwaysUseHttps=false")).RedirectRules);
         Assert.Equal(["live.example.com"], Prod.CertificateHostnames);
         Assert.Equal(5475, Prod.CertificateDays);
         Assert.True(Prod.TieredCache);
+    }
+
+    [Fact]
+    public void A_minimum_tls_version_is_per_host_name_with_advanced_certificate_manager()
+    {
+        var acm = EdgePolicy.Build(Stacks.Valid("cloudflare.minTlsVersion=\"1.2\"", "cloudflare.advancedCertificateManager=true"));
+        Assert.Equal([new HostnameTlsValue("live.example.com", "min_tls_version", "1.2")], acm.HostnameTlsSettings);
+        Assert.Empty(acm.ZoneSettings);
+    }
+
+    [Fact]
+    public void Zone_wide_settings_replace_the_host_names_rules_when_chosen()
+    {
+        var zoneWide = EdgePolicy.Build(Stacks.Valid("cloudflare.zoneWideSettings=true", "cloudflare.minTlsVersion=\"1.2\""));
+        Assert.Equal([new("ssl", "strict"), new("min_tls_version", "1.2"), new("always_use_https", "on")], zoneWide.ZoneSettings);
+        Assert.Empty(zoneWide.ConfigRules);
+        Assert.Empty(zoneWide.RedirectRules);
+        Assert.Empty(zoneWide.HostnameTlsSettings);
+        // Without a minimum TLS version the zone keeps its own, zone-wide too.
+        Assert.DoesNotContain(EdgePolicy.Build(Stacks.Valid("cloudflare.zoneWideSettings=true")).ZoneSettings, z => z.Id == "min_tls_version");
+    }
+
+    [Fact]
+    public void Import_ids_are_in_the_format_the_providers_import_parses()
+    {
+        var id = new Values.CloudflareId("0123456789abcdef0123456789abcdef");
+        Assert.Equal("zones/zoneid/0123456789abcdef0123456789abcdef", ImportIds.ZoneRuleset("zoneid", id));
+        Assert.Equal("zoneid/0123456789abcdef0123456789abcdef", ImportIds.DnsRecord("zoneid", id));
     }
 }

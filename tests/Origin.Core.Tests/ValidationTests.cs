@@ -232,6 +232,57 @@ public class ValidationTests
     }
 
     [Fact]
+    public void A_minimum_tls_version_needs_advanced_certificate_manager_or_the_explicit_zone_wide_choice()
+    {
+        var message = ErrorAt(Stacks.Load("cloudflare.minTlsVersion=\"1.2\""), "origin:cloudflare.minTlsVersion");
+        Assert.Contains("cloudflare.advancedCertificateManager", message);
+        Assert.Contains("cloudflare.zoneWideSettings", message);
+        NoErrors(Stacks.Load("cloudflare.minTlsVersion=\"1.2\"", "cloudflare.advancedCertificateManager=true"));
+        NoErrors(Stacks.Load("cloudflare.minTlsVersion=\"1.2\"", "cloudflare.zoneWideSettings=true"));
+    }
+
+    [Fact]
+    public void Zone_wide_settings_are_named_in_a_warning_that_says_what_they_break()
+    {
+        Assert.DoesNotContain(Stacks.Load().Findings.Warnings, w => w.Key == "origin:cloudflare.zoneWideSettings");
+        var warning = Assert.Single(Stacks.Load("cloudflare.zoneWideSettings=true").Findings.Warnings, w => w.Key == "origin:cloudflare.zoneWideSettings");
+        Assert.Contains("every host name in the zone example.com", warning.Message);
+        Assert.Contains("526", warning.Message);
+    }
+
+    [Theory]
+    [InlineData("cacheRuleset", "0123456789ABCDEF0123456789ABCDEF")]
+    [InlineData("rateLimitRuleset", "0123456789abcdef")]
+    [InlineData("recordA", "zones/0123456789abcdef0123456789abcdef")]
+    [InlineData("configRuleset", "\"0123456789abcdef0123456789abcdef; rm -rf /\"")]
+    public void Adopted_ids_must_be_32_lower_case_hex_digits(string key, string value)
+    {
+        var message = ErrorAt(Stacks.Load($"cloudflare.adopt.{key}={value}"), $"origin:cloudflare.adopt.{key}");
+        Assert.Contains("32 lower-case hex digits", message);
+        NoErrors(Stacks.Load($"cloudflare.adopt.{key}=0123456789abcdef0123456789abcdef"));
+    }
+
+    [Theory]
+    [InlineData("rateLimitRuleset", "cloudflare.rateLimits=[]")]
+    [InlineData("configRuleset", "cloudflare.zoneWideSettings=true")]
+    [InlineData("redirectRuleset", "cloudflare.alwaysUseHttps=false")]
+    [InlineData("recordAaaa", "host.dedicated.address=65.108.235.165")]
+    [InlineData("recordA", "host.dedicated.address=2001:db8::10")]
+    public void An_adopted_id_must_name_something_the_stack_writes(string key, string change)
+    {
+        var message = ErrorAt(Stacks.Load($"cloudflare.adopt.{key}=0123456789abcdef0123456789abcdef", change), $"origin:cloudflare.adopt.{key}");
+        Assert.StartsWith("expected null: ", message);
+    }
+
+    [Fact]
+    public void One_id_cannot_adopt_two_objects()
+    {
+        const string id = "0123456789abcdef0123456789abcdef";
+        var message = ErrorAt(Stacks.Load($"cloudflare.adopt.cacheRuleset={id}", $"cloudflare.adopt.configRuleset={id}"), "origin:cloudflare.adopt");
+        Assert.Contains("2 times", message);
+    }
+
+    [Fact]
     public void Record_outside_the_zone_is_refused()
     {
         var message = ErrorAt(Stacks.Load("cloudflare.record=live.example.net"), "origin:cloudflare.record");
