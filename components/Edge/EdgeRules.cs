@@ -7,21 +7,14 @@ namespace Origin.Infra;
 /// <summary>The edge policy's rules as Cloudflare ruleset rules, field for field.</summary>
 internal static class EdgeRules
 {
-    public static CF.RulesetRuleArgs Cache(CacheRule rule) => new()
-    {
-        Ref = rule.Ref,
-        Description = rule.Description,
-        Expression = rule.Expression,
-        Enabled = true,
-        Action = "set_cache_settings",
-        ActionParameters = new CF.RulesetRuleActionParametersArgs
+    public static CF.RulesetRuleArgs Cache(CacheRule rule) => Rule(rule.Ref, rule.Description, rule.Expression, "set_cache_settings",
+        new CF.RulesetRuleActionParametersArgs
         {
             Cache = rule.Cache,
             EdgeTtl = Ttl(rule.EdgeTtl),
             BrowserTtl = Browser(rule.BrowserTtl),
             CacheKey = rule.IgnoreQueryString ? WithoutQueryString : null,
-        },
-    };
+        });
 
     private static Input<CF.RulesetRuleActionParametersEdgeTtlArgs>? Ttl(EdgeTtl? ttl) => ttl is null
         ? null
@@ -43,42 +36,26 @@ internal static class EdgeRules
         },
     };
 
-    public static CF.RulesetRuleArgs RateLimit(RateLimitRule rule) => new()
+    public static CF.RulesetRuleArgs RateLimit(RateLimitRule rule)
     {
-        Ref = rule.Ref,
-        Description = rule.Description,
-        Expression = rule.Expression,
-        Enabled = true,
-        Action = rule.Action,
-        Ratelimit = new CF.RulesetRuleRatelimitArgs
+        var mapped = Rule(rule.Ref, rule.Description, rule.Expression, rule.Action, null);
+        mapped.Ratelimit = new CF.RulesetRuleRatelimitArgs
         {
             Characteristics = rule.Characteristics.ToList(),
             Period = checked((int)rule.Period),
             RequestsPerPeriod = checked((int)rule.RequestsPerPeriod),
             MitigationTimeout = checked((int)rule.MitigationTimeout),
-        },
-    };
+        };
+        return mapped;
+    }
 
     /// <summary>A configuration rule: action set_config with the SSL/TLS mode (https://developers.cloudflare.com/rules/configuration-rules/create-api/).</summary>
-    public static CF.RulesetRuleArgs Config(ConfigRule rule) => new()
-    {
-        Ref = rule.Ref,
-        Description = rule.Description,
-        Expression = rule.Expression,
-        Enabled = true,
-        Action = "set_config",
-        ActionParameters = new CF.RulesetRuleActionParametersArgs { Ssl = rule.Ssl },
-    };
+    public static CF.RulesetRuleArgs Config(ConfigRule rule) =>
+        Rule(rule.Ref, rule.Description, rule.Expression, "set_config", new CF.RulesetRuleActionParametersArgs { Ssl = rule.Ssl });
 
     /// <summary>A single redirect: action redirect with a dynamic target (https://developers.cloudflare.com/rules/url-forwarding/single-redirects/create-api/).</summary>
-    public static CF.RulesetRuleArgs Redirect(RedirectRule rule) => new()
-    {
-        Ref = rule.Ref,
-        Description = rule.Description,
-        Expression = rule.Expression,
-        Enabled = true,
-        Action = "redirect",
-        ActionParameters = new CF.RulesetRuleActionParametersArgs
+    public static CF.RulesetRuleArgs Redirect(RedirectRule rule) => Rule(rule.Ref, rule.Description, rule.Expression, "redirect",
+        new CF.RulesetRuleActionParametersArgs
         {
             FromValue = new CF.RulesetRuleActionParametersFromValueArgs
             {
@@ -86,6 +63,12 @@ internal static class EdgeRules
                 StatusCode = rule.StatusCode,
                 PreserveQueryString = rule.PreserveQueryString,
             },
-        },
-    };
+        });
+
+    private static CF.RulesetRuleArgs Rule(string @ref, string description, string expression, string action, CF.RulesetRuleActionParametersArgs? parameters)
+    {
+        var rule = new CF.RulesetRuleArgs { Ref = @ref, Description = description, Expression = expression, Enabled = true, Action = action };
+        if (parameters is not null) rule.ActionParameters = parameters;
+        return rule;
+    }
 }
