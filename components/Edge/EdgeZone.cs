@@ -31,7 +31,7 @@ internal sealed class EdgeZone : ComponentResource
 
         // A zone has one entry-point ruleset per phase, and the provider's create always makes a new one
         // (Rulesets.New in internal/services/ruleset/resource.go@v5.19.1): Cloudflare refuses it with
-        // error 20217 when the phase has one. An adopted ruleset is imported instead; Pulumi then updates
+        // error 20217 when the phase has one (cloudflare/terraform-provider-cloudflare#2004). An adopted ruleset is imported instead; Pulumi then updates
         // it to these rules in the same deployment (pulumi CHANGELOG 3.174.0, pulumi/pulumi#19339).
         // Deleting one (destroy) deletes the whole phase ruleset, as the stack owns the phase.
         void Ruleset(string resourceName, string phase, string title, IReadOnlyList<Cloudflare.Inputs.RulesetRuleArgs> rules, CloudflareId? adopted)
