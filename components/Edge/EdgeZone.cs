@@ -17,7 +17,8 @@ namespace Origin.Infra;
 /// protected resource, and then deletes none of that resource's transitive dependencies
 /// (pulumi/pulumi pkg/resource/deploy/step.go DeleteStep.Apply, deployment_executor.go "erroredDeps",
 /// v3.174.0). So `pulumi destroy` removes nothing of the edge or the host until the records are
-/// unprotected, and once they are, the name goes first. On an `up` the records come last: the name
+/// unprotected, and once they are, the name goes first. Depending on a component is depending on its
+/// children (pulumi/pulumi-dotnet sdk/Pulumi/Deployment/Deployment_Prepare.cs@v3.112.1). On an `up` the records come last: the name
 /// points at the origin only once its rules exist and the origin has verified.
 /// </remarks>
 internal sealed class EdgeZone : ComponentResource
