@@ -136,17 +136,15 @@ public sealed record EdgePolicy(
             if (minTls is not null) zoneSettings.Add(new("min_tls_version", minTls));
             zoneSettings.Add(new("always_use_https", cf.AlwaysUseHttps ? "on" : "off"));
         }
-        else
-        {
+        // The validation admits a minimum TLS version without zone-wide settings only with Advanced Certificate Manager.
+        else if (minTls is not null && cf.AdvancedCertificateManager)
+            hostnameTls.Add(new(record, "min_tls_version", minTls));
+        if (cf.TlsByConfigRule)
             configRules.Add(new("tls", $"{record}: Full (strict) to the origin, whatever the zone's SSL/TLS mode", $"({host})", ssl));
-            // "not ssl" keeps the rule from matching its own target (Cloudflare's example above).
-            if (cf.AlwaysUseHttps)
-                redirectRules.Add(new("https", $"{record}: http to https", $"({host} and not ssl)",
-                    "concat(\"https://\", http.host, http.request.uri.path)", 301, PreserveQueryString: true));
-            // The validation admits a minimum TLS version here only with Advanced Certificate Manager.
-            if (minTls is not null && cf.AdvancedCertificateManager)
-                hostnameTls.Add(new(record, "min_tls_version", minTls));
-        }
+        // "not ssl" keeps the rule from matching its own target (Cloudflare's example above).
+        if (cf.HttpsByRedirectRule)
+            redirectRules.Add(new("https", $"{record}: http to https", $"({host} and not ssl)",
+                "concat(\"https://\", http.host, http.request.uri.path)", 301, PreserveQueryString: true));
         return new EdgePolicy(record, cacheRules, rateLimits, configRules, redirectRules, zoneSettings, hostnameTls,
             cf.TieredCache, [record], cf.OriginCertificateDays, cf.Adopt);
     }

@@ -80,6 +80,12 @@ public sealed record CloudflareSettings
     [Range(7, 5475)]
     public int OriginCertificateDays { get; init; } = 5475;
 
+    /// <summary>The record's TLS mode is a configuration rule (http_config_settings), not the zone's ssl setting.</summary>
+    public bool TlsByConfigRule => !ZoneWideSettings;
+
+    /// <summary>The record's http-to-https redirect is a redirect rule (http_request_dynamic_redirect), not the zone's Always Use HTTPS.</summary>
+    public bool HttpsByRedirectRule => !ZoneWideSettings && AlwaysUseHttps;
+
     [Doc("Existing Cloudflare objects the stack takes over instead of creating (docs/deploy.md, \"Adopting what the zone already has\").")]
     public EdgeAdoption Adopt { get; init; } = new();
 }

@@ -90,8 +90,8 @@ internal static class CloudflareRules
             if (id is not null && !written) f.Error(Of($"cloudflare.adopt.{key}"), $"null: {why}", Findings.Show(id.Value));
         }
         Unused("rateLimitRuleset", adopt.RateLimitRuleset, cf.RateLimits.Count > 0, "cloudflare.rateLimits is empty, so the stack writes no http_ratelimit ruleset");
-        Unused("configRuleset", adopt.ConfigRuleset, !cf.ZoneWideSettings, "with cloudflare.zoneWideSettings the stack writes no http_config_settings ruleset");
-        Unused("redirectRuleset", adopt.RedirectRuleset, !cf.ZoneWideSettings && cf.AlwaysUseHttps,
+        Unused("configRuleset", adopt.ConfigRuleset, cf.TlsByConfigRule, "with cloudflare.zoneWideSettings the stack writes no http_config_settings ruleset");
+        Unused("redirectRuleset", adopt.RedirectRuleset, cf.HttpsByRedirectRule,
             "the stack writes an http_request_dynamic_redirect ruleset only with cloudflare.alwaysUseHttps and without cloudflare.zoneWideSettings");
         // A dedicated server is adopted by one address: one record, of that address's family.
         var dedicated = s.Host.Mode == HostMode.Dedicated ? s.Host.Dedicated.Address : null;
