@@ -68,8 +68,11 @@ internal sealed class EdgeZone : ComponentResource
         // internal/services/{argo_tiered_caching,tiered_cache}/resource.go@v5.19.1. Both zone-level: retained on delete.
         if (policy.TieredCache)
         {
-            before.Add(new Cloudflare.ArgoTieredCaching("tiered-caching", new Cloudflare.ArgoTieredCachingArgs { ZoneId = zoneId, Value = "on" }, Options(retainOnDelete: true)));
-            before.Add(new Cloudflare.TieredCache("tiered-cache", new Cloudflare.TieredCacheArgs { ZoneId = zoneId, Value = "on" }, Options(retainOnDelete: true)));
+            var tiered = new Cloudflare.ArgoTieredCaching("tiered-caching", new Cloudflare.ArgoTieredCachingArgs { ZoneId = zoneId, Value = "on" }, Options(retainOnDelete: true));
+            // The topology is one of Tiered Cache's: set once Tiered Cache is on.
+            var smart = Options(retainOnDelete: true);
+            smart.DependsOn = tiered;
+            before.AddRange([tiered, new Cloudflare.TieredCache("tiered-cache", new Cloudflare.TieredCacheArgs { ZoneId = zoneId, Value = "on" }, smart)]);
         }
 
         foreach (var (type, address, adopted) in new[] { ("A", ipv4, adopt.RecordA), ("AAAA", ipv6, adopt.RecordAaaa) })

@@ -85,6 +85,7 @@ public sealed class EdgeTests
         Assert.Equal("on", run.Inputs(Types.TieredCache, "tiered-cache")["value"]);
         Assert.All([run.Inputs(Types.ArgoTieredCaching, "tiered-caching"), run.Inputs(Types.TieredCache, "tiered-cache")],
             t => Assert.Equal(OriginMocks.ZoneId("example.com"), t["zoneId"]));
+        Assert.Contains(await run.DependsOn(Types.TieredCache, "tiered-cache"), d => d.GetResourceType() == Types.ArgoTieredCaching);
     }
 
     [Fact]
