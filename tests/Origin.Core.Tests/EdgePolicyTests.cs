@@ -104,4 +104,14 @@ public class EdgePolicyTests
         Assert.Equal("zones/zoneid/0123456789abcdef0123456789abcdef", ImportIds.ZoneRuleset("zoneid", id));
         Assert.Equal("zoneid/0123456789abcdef0123456789abcdef", ImportIds.DnsRecord("zoneid", id));
     }
+
+    [Fact]
+    public void The_deploy_guide_finds_every_phase_the_stack_writes_and_sets_every_adoption_key()
+    {
+        var guide = File.ReadAllLines(Repo.Path("docs", "deploy.md"));
+        var loop = Assert.Single(guide, l => l.TrimStart().StartsWith("for phase in ", StringComparison.Ordinal));
+        Assert.All(new[] { Phases.Cache, Phases.RateLimit, Phases.Config, Phases.Redirect }, phase => Assert.Contains(phase, loop));
+        foreach (var key in Binding.SettingsBinder.ConfigProperties(typeof(Settings.EdgeAdoption)).Select(Binding.SettingsBinder.ConfigName))
+            Assert.Contains(guide, l => l.Contains($"pulumi config set --path 'origin:cloudflare.adopt.{key}' <id>"));
+    }
 }
