@@ -6,7 +6,7 @@ using Origin.Settings;
 namespace Origin.Plan.Steps;
 
 /// <summary>The thresholds of files/monitoring/origin-rules.yml, each a share of what the settings configure.</summary>
-internal static class AlertRules
+public static class AlertRules
 {
     /// <summary>Bytes or counts at a share of a configured limit, as a whole number.</summary>
     public static long Share(long limit, int percent) => limit * percent / 100;
@@ -14,7 +14,7 @@ internal static class AlertRules
     /// <summary>The collector is stale when three of its runs are missing, and never within less than 30 s.</summary>
     public static long CollectorStaleSeconds(MonitoringSettings m) => Math.Max(30, 3 * m.CollectInterval.Seconds);
 
-    public static Dictionary<string, Slot> Values(OriginSettings s, Sizing z)
+    internal static Dictionary<string, Slot> Values(OriginSettings s, Sizing z)
     {
         var a = s.Monitoring.Alerts;
         Slot Number(double value) => Template.Token(value.ToString(CultureInfo.InvariantCulture));
