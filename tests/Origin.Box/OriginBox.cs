@@ -19,7 +19,7 @@ public sealed record PlacedFile(string HostPath, string Rendered, string Placed,
 public sealed class OriginBox : IAsyncDisposable
 {
     /// <summary>The plan steps whose files the box runs.</summary>
-    private static readonly string[] Steps = ["redis", "nginx-config", "stream-service", "cleanup"];
+    private static readonly string[] Steps = ["redis", "nginx-config", "stream-service", "cleanup", "monitoring"];
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
@@ -126,8 +126,10 @@ public sealed class OriginBox : IAsyncDisposable
     {
         var path = $"/etc/systemd/system/{name}{suffix}";
         var dropIns = _placed.Where(f => f.HostPath.StartsWith(path + ".d/", StringComparison.Ordinal)).Select(f => f.Placed);
+        // A unit the plan only drops into or configures is Debian's own (redis-server, the exporters, prometheus).
+        var debian = $"/lib/systemd/system/{name}{suffix}";
         var main = _placed.SingleOrDefault(f => f.HostPath == path)?.Placed
-            ?? (name == "redis-server" ? Relocation.Apply(File.ReadAllText(Tools.DebianRedisUnit)) : throw new KeyNotFoundException(path));
+            ?? (File.Exists(debian) ? Relocation.Apply(File.ReadAllText(debian)) : throw new KeyNotFoundException(path));
         return new SystemdUnit(name, [main, .. dropIns]);
     }
 

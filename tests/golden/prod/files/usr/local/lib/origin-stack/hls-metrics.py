@@ -65,14 +65,14 @@ class Metrics:
     def __init__(self):
         self.families = {}
 
-    def add(self, name, kind, help_text, value, **labels):
-        family = self.families.setdefault(name, (kind, help_text, []))
+    def add(self, name, metric_type, help_text, value, **labels):
+        family = self.families.setdefault(name, (metric_type, help_text, []))
         family[2].append((labels, value))
 
     def text(self):
         out = []
-        for name, (kind, help_text, samples) in self.families.items():
-            out.append(f"# HELP {name} {help_text}\n# TYPE {name} {kind}\n")
+        for name, (metric_type, help_text, samples) in self.families.items():
+            out.append(f"# HELP {name} {help_text}\n# TYPE {name} {metric_type}\n")
             for labels, value in samples:
                 label_text = ",".join(f'{k}="{escape(v)}"' for k, v in labels.items())
                 out.append(name + ("{" + label_text + "}" if label_text else "") + f" {value}\n")
