@@ -33,7 +33,7 @@ def parse_args():
     p.add_argument("--hls-dir", required=True)
     p.add_argument("--playlist-prefix", required=True)
     p.add_argument("--url-prefix", required=True)
-    p.add_argument("--api-prefix", default="")
+    p.add_argument("--api-prefix", default="-", help="URL prefix proxied to the API; - for none")
     p.add_argument("--access-log", required=True)
     p.add_argument("--certificate", required=True)
     p.add_argument("--state-dir", required=True)
@@ -192,7 +192,7 @@ def classify(uri, args, playlist_uri, upstream):
         if playlist_uri.match(rest):
             return "start" if upstream != "-" else "playlist"
         return "segment" if rest.endswith((".ts", ".m4s", ".mp4")) else "other"
-    if args.api_prefix and uri.startswith(args.api_prefix):
+    if args.api_prefix != "-" and uri.startswith(args.api_prefix):
         return "api"
     return "other"
 
