@@ -28,9 +28,7 @@ public sealed class BoxMonitoring : IAsyncDisposable
     {
         _box = box;
         Prometheus = new LoopbackHttp(box.Ports.Prometheus);
-        CollectInterval = TimeSpan.FromSeconds(Values.Duration.TryParse(box.Unit("origin-hls-metrics", ".timer").Get("OnUnitActiveSec", "Timer") ?? "", out var d)
-            ? d.Seconds
-            : throw new FormatException("origin-hls-metrics.timer has no OnUnitActiveSec the box can read"));
+        CollectInterval = box.TimerInterval("origin-hls-metrics");
     }
 
     public static async Task<BoxMonitoring> Start(OriginBox box)

@@ -116,10 +116,13 @@ public sealed class OriginBox : IAsyncDisposable
         Processes.Children(Nginx.MainPid).Where(p => Processes.CommandLine(p) is [var title, ..] && title.Contains("worker process")).ToList();
 
     /// <summary>OnUnitActiveSec of origin-hls-cleanup.timer.</summary>
-    public TimeSpan CleanupInterval =>
-        Origin.Values.Duration.TryParse(Unit("origin-hls-cleanup", ".timer").Get("OnUnitActiveSec", "Timer") ?? "", out var d)
+    public TimeSpan CleanupInterval => TimerInterval("origin-hls-cleanup");
+
+    /// <summary>OnUnitActiveSec of a placed timer: how often it starts its service.</summary>
+    public TimeSpan TimerInterval(string name) =>
+        Origin.Values.Duration.TryParse(Unit(name, ".timer").Get("OnUnitActiveSec", "Timer") ?? "", out var d)
             ? TimeSpan.FromSeconds(d.Seconds)
-            : throw new FormatException("origin-hls-cleanup.timer has no OnUnitActiveSec the box can read");
+            : throw new FormatException($"{name}.timer has no OnUnitActiveSec the box can read");
 
     /// <summary>A placed unit file (plus its drop-ins), as the box's runner reads it.</summary>
     public SystemdUnit Unit(string name, string suffix = ".service")
