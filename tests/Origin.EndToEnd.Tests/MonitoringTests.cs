@@ -28,6 +28,7 @@ public sealed class MonitoringTests(OriginFixture fixture, ITestOutputHelper out
         await Poll.Until(async () => (await monitoring.Query($"origin_hls_ffmpeg_up{selector} == 1 and on (channel) origin_hls_playlist_age_seconds{selector} < 5")).Count == 1,
             TimeSpan.FromSeconds(15), $"channel {channel} live in Prometheus (collector: {monitoring.LastCollectorError ?? "ok"})");
         var target = (await monitoring.Query($"origin_hls_playlist_target_duration_seconds{selector}")).Single().Value;
+        await EveryDashboardQueryHasData(monitoring);
         Assert.DoesNotContain(await monitoring.Alerts(), a => a.Labels.GetValueOrDefault("channel") == channel);
 
         // Hung, not dead: the process stays, its playlist stops.
@@ -69,6 +70,23 @@ public sealed class MonitoringTests(OriginFixture fixture, ITestOutputHelper out
         output.WriteLine($"OriginChannelStalled fired {(fired - stopped).TotalSeconds:F1} s after SIGSTOP, {sinceWrite:F1} s after the playlist's last write " +
                          $"(threshold {threshold} s + for {m.Alerts.StallFor} + collect {m.CollectInterval} + scrape/eval {m.Prometheus.ScrapeInterval}: at most {bound} s); " +
                          $"cleared {cleared:F1} s after SIGCONT; {monitoring.Collections} collections");
+    }
+
+    /// <summary>
+    /// The dashboard's queries against the real Prometheus: each one answers, and each has data, except
+    /// the stream API's systemd restart count (no systemd runs the box's services).
+    /// </summary>
+    private async Task EveryDashboardQueryHasData(BoxMonitoring monitoring)
+    {
+        var dashboard = Box.Plan["monitoring"].Files.Single(f => f.Path.EndsWith("/grafana-dashboard.json", StringComparison.Ordinal)).Content;
+        using var doc = System.Text.Json.JsonDocument.Parse(dashboard);
+        var exprs = doc.RootElement.GetProperty("panels").EnumerateArray().SelectMany(p => p.GetProperty("targets").EnumerateArray())
+            .Select(t => t.GetProperty("expr").GetString()!.Replace("$instance", ".+", StringComparison.Ordinal)).ToList();
+        // Rates need two samples in their window: a few scrape intervals.
+        await Poll.Until(async () => (await monitoring.Query("rate(origin_nginx_responses_total[5m])")).Count > 0, TimeSpan.FromSeconds(15), "two samples of every counter");
+        foreach (var expr in exprs.Where(e => !e.Contains("node_systemd_", StringComparison.Ordinal)))
+            Assert.True((await monitoring.Query(expr)).Count > 0, $"the dashboard query {expr} has no data");
+        output.WriteLine($"{exprs.Count} dashboard queries answered by Prometheus");
     }
 
     private static string Show(IEnumerable<(Dictionary<string, string> Labels, double Value)> result) => string.Join(", ", result.Select(r => r.Value));
