@@ -19,7 +19,7 @@ public sealed record PlacedFile(string HostPath, string Rendered, string Placed,
 public sealed class OriginBox : IAsyncDisposable
 {
     /// <summary>The plan steps whose files the box runs.</summary>
-    private static readonly string[] Steps = ["redis", "nginx-config", "stream-service", "cleanup"];
+    private static readonly string[] Steps = ["redis", "nginx-config", "stream-service", "cleanup", "monitoring"];
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
@@ -116,18 +116,23 @@ public sealed class OriginBox : IAsyncDisposable
         Processes.Children(Nginx.MainPid).Where(p => Processes.CommandLine(p) is [var title, ..] && title.Contains("worker process")).ToList();
 
     /// <summary>OnUnitActiveSec of origin-hls-cleanup.timer.</summary>
-    public TimeSpan CleanupInterval =>
-        Origin.Values.Duration.TryParse(Unit("origin-hls-cleanup", ".timer").Get("OnUnitActiveSec", "Timer") ?? "", out var d)
+    public TimeSpan CleanupInterval => TimerInterval("origin-hls-cleanup");
+
+    /// <summary>OnUnitActiveSec of a placed timer: how often it starts its service.</summary>
+    public TimeSpan TimerInterval(string name) =>
+        Origin.Values.Duration.TryParse(Unit(name, ".timer").Get("OnUnitActiveSec", "Timer") ?? "", out var d)
             ? TimeSpan.FromSeconds(d.Seconds)
-            : throw new FormatException("origin-hls-cleanup.timer has no OnUnitActiveSec the box can read");
+            : throw new FormatException($"{name}.timer has no OnUnitActiveSec the box can read");
 
     /// <summary>A placed unit file (plus its drop-ins), as the box's runner reads it.</summary>
     public SystemdUnit Unit(string name, string suffix = ".service")
     {
         var path = $"/etc/systemd/system/{name}{suffix}";
         var dropIns = _placed.Where(f => f.HostPath.StartsWith(path + ".d/", StringComparison.Ordinal)).Select(f => f.Placed);
+        // A unit the plan only drops into or configures is Debian's own (redis-server, the exporters, prometheus).
+        var debian = $"/lib/systemd/system/{name}{suffix}";
         var main = _placed.SingleOrDefault(f => f.HostPath == path)?.Placed
-            ?? (name == "redis-server" ? Relocation.Apply(File.ReadAllText(Tools.DebianRedisUnit)) : throw new KeyNotFoundException(path));
+            ?? (File.Exists(debian) ? Relocation.Apply(File.ReadAllText(debian)) : throw new KeyNotFoundException(path));
         return new SystemdUnit(name, [main, .. dropIns]);
     }
 

@@ -23,11 +23,13 @@ public class PlanTests
             a.Steps.Zip(b.Steps).Where(p => p.First.ContentHash != p.Second.ContentHash).Select(p => p.First.Name);
 
         Assert.Equal(["kernel"], Changed(Prod, Stacks.ProdPlan("kernel.sysctl={vm.swappiness: \"5\"}")));
-        Assert.Equal(["redis"], Changed(Prod, Stacks.ProdPlan("redis.maxmemory=512m")));
+        // maxmemory also sets the Redis alert's threshold and the dashboard's axis.
+        Assert.Equal(["redis", "monitoring"], Changed(Prod, Stacks.ProdPlan("redis.maxmemory=512m")));
         Assert.Equal(["disks"], Changed(Prod, Stacks.ProdPlan("disks.mdReadAheadKb=4096")));
         Assert.Equal(["stream-service"], Changed(Prod, Stacks.ProdPlan("stream.workers=6")));
-        // The segment time reaches FFmpeg's environment, the tmpfs size, the cleanup age and the playlists' max-age.
-        Assert.Equal(["hls-storage", "nginx-config", "stream-service", "cleanup"], Changed(Prod, Stacks.ProdPlan("hls.segmentSeconds=4")));
+        // The segment time reaches FFmpeg's environment, the tmpfs size, the cleanup age, the playlists' max-age and the alerts.
+        Assert.Equal(["hls-storage", "nginx-config", "stream-service", "cleanup", "monitoring"], Changed(Prod, Stacks.ProdPlan("hls.segmentSeconds=4")));
+        Assert.Equal(["monitoring"], Changed(Prod, Stacks.ProdPlan("monitoring.alerts.stallSegments=5")));
     }
 
     [Fact]
@@ -171,6 +173,7 @@ public class PlanTests
             Prod,
             Stacks.ProdPlan("stream.source={kind: git, url: \"https://git.example.com/team/stream-api.git\", ref: v1.2.0}"),
             Stacks.ProdPlan("nginx.tokenCheck.enabled=true", "nginx.apiPrefix=null"),
+            Stacks.ProdPlan("monitoring.prometheus.mode=none"),
         }.SelectMany(p => PlanBundle.Files(p).Values.Concat(p.Steps.SelectMany(s => s.Supplied.Select(f => f.Template == "" ? "" : Template.Read(f.Template))))).ToList();
         foreach (var template in Template.All())
         {

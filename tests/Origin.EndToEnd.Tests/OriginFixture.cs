@@ -20,7 +20,18 @@ public sealed class OriginFixture : IAsyncLifetime
 
     public OriginBox Box { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Box = await OriginBox.Start();
+    /// <summary>
+    /// The prod stack, with monitoring's intervals short enough for a test to watch an alert fire: the
+    /// collector and Prometheus every second, a stall alerting after 5 s. Nothing else reads these keys.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Key, string Value)> ShortMonitoringIntervals =
+    [
+        ("monitoring.collectInterval", "1s"),
+        ("monitoring.prometheus.scrapeInterval", "1s"),
+        ("monitoring.alerts.stallFor", "5s"),
+    ];
+
+    public async Task InitializeAsync() => Box = await OriginBox.Start(overrides: ShortMonitoringIntervals);
 
     public async Task DisposeAsync()
     {

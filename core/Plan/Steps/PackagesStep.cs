@@ -17,7 +17,7 @@ internal static class PackagesStep
         };
         packages.AddRange(s.Stream.PythonPackages.Select(p => p.Value));
         if (s.Stream.Source.Kind == AppSourceKind.Git) packages.Add("git");
-        packages.AddRange(MonitoringStep.Exporters(s).Where(e => e.Settings.Enabled).Select(e => e.Package));
+        packages.AddRange(MonitoringStep.Packages(s));
         return packages.Distinct().ToList();
     }
 
