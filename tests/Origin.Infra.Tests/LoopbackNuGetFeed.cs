@@ -21,7 +21,7 @@ internal sealed record Advisory(string PackageId, string Versions, int Severity,
 internal sealed class LoopbackNuGetFeed : IDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly string _packages;
+    private readonly string? _packages;
     private readonly IReadOnlyList<Advisory>? _advisories;
     private readonly Task _serving;
 
@@ -31,8 +31,9 @@ internal sealed class LoopbackNuGetFeed : IDisposable
     /// <summary>Every path requested, with the status answered.</summary>
     public ConcurrentQueue<(string Path, int Status)> Requests { get; } = new();
 
+    /// <param name="packagesFolder">The packages served; null: none (every package is a 404, as on a source that does not have it).</param>
     /// <param name="advisories">The advisories of the vulnerability page; null: the page answers 500, as a broken source would.</param>
-    public LoopbackNuGetFeed(string packagesFolder, IReadOnlyList<Advisory>? advisories)
+    public LoopbackNuGetFeed(string? packagesFolder, IReadOnlyList<Advisory>? advisories)
     {
         _packages = packagesFolder;
         _advisories = advisories;
@@ -94,6 +95,8 @@ internal sealed class LoopbackNuGetFeed : IDisposable
             case ["vulnerabilities", "base.json"]:
                 return (200, Json(_advisories.GroupBy(a => a.PackageId.ToLowerInvariant()).ToDictionary(
                     g => g.Key, g => g.Select(a => new { url = a.Url, severity = a.Severity, versions = a.Versions }).ToArray())), json);
+            case ["flat", _, ..] when _packages is null:
+                return (404, Encoding.UTF8.GetBytes("not found"), "text/plain");
             case ["flat", var id, "index.json"] when Directory.Exists(PackageDir(id)):
                 var versions = Directory.EnumerateDirectories(PackageDir(id)).Select(Path.GetFileName)
                     .Where(v => File.Exists(Nupkg(id, v!))).ToArray();
@@ -105,7 +108,7 @@ internal sealed class LoopbackNuGetFeed : IDisposable
         }
     }
 
-    private string PackageDir(string id) => Path.Combine(_packages, id.ToLowerInvariant());
+    private string PackageDir(string id) => Path.Combine(_packages!, id.ToLowerInvariant());
 
     private string Nupkg(string id, string version) =>
         Path.Combine(PackageDir(id), version.ToLowerInvariant(), $"{id.ToLowerInvariant()}.{version.ToLowerInvariant()}.nupkg");

@@ -15,42 +15,24 @@ public sealed class RestoreAuditTests
     private const string Vulnerable = "OpenTelemetry.Exporter.OpenTelemetryProtocol";
 
     [Fact]
-    public void An_advisory_on_a_transitive_package_is_reported_and_does_not_fail_restore()
-    {
-        // A stand-in advisory over the whole 1.x line: the 1.9.0 that released Pulumi pulls and the 1.15.3 of CI's copy.
-        var (exitCode, output, feed) = Restore([new Advisory(Vulnerable, "(, 2.0.0)", Severity: 1, Url: "https://example.invalid/advisory-moderate")]);
-
-        Assert.Contains(feed, r => r.Path == "/vulnerabilities/base.json" && r.Status == 200);
-        Assert.True(exitCode == 0, $"restore failed on an advisory:\n{output}");
-        Assert.Matches($@"warning NU1902: Package '{Vulnerable}' [0-9.]+ has a known moderate severity vulnerability", output);
-    }
-
-    [Fact]
-    public void Advisory_data_that_cannot_be_read_is_reported_and_does_not_fail_restore()
-    {
-        var (exitCode, output, feed) = Restore(advisories: null);
-
-        Assert.Contains(feed, r => r.Path == "/vulnerabilities/base.json" && r.Status == 500);
-        Assert.True(exitCode == 0, $"restore failed on unreadable advisory data:\n{output}");
-        Assert.Contains("warning NU1900", output);
-    }
-
-    /// <summary>
-    /// Restores the program's package graph exactly (its project files and the repository's shared props)
-    /// in a scratch copy, from a loopback feed only, into a fresh packages folder and HTTP cache: every
-    /// package comes from the feed, as on a new machine.
-    /// </summary>
-    private static (int ExitCode, string Output, IReadOnlyCollection<(string Path, int Status)> Requests) Restore(IReadOnlyList<Advisory>? advisories)
+    public void Advisories_and_unreadable_advisory_data_are_reported_and_do_not_fail_restore()
     {
         var scratch = Directory.CreateTempSubdirectory("origin-restore-audit-").FullName;
         try
         {
+            // The program's package graph exactly: its project files and the repository's shared props.
             foreach (var file in new[] { "Directory.Build.props", "Infra.csproj", "core/Origin.Core.csproj" })
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(scratch, file))!);
                 File.Copy(Repo.Path(file), Path.Combine(scratch, file));
             }
-            using var feed = new LoopbackNuGetFeed(GlobalPackagesFolder(), advisories);
+            // Every package, and an advisory over the whole 1.x line of the transitive package: the 1.9.0
+            // that released Pulumi pulls and the 1.15.3 of CI's copy. NuGet audits with the data of every
+            // package source (https://learn.microsoft.com/en-us/nuget/concepts/auditing-packages, audit sources).
+            using var feed = new LoopbackNuGetFeed(GlobalPackagesFolder(),
+                [new Advisory(Vulnerable, "(, 2.0.0)", Severity: 1, Url: "https://example.invalid/advisory-moderate")]);
+            // A second source whose advisory data cannot be read (NU1900).
+            using var broken = new LoopbackNuGetFeed(packagesFolder: null, advisories: null);
             // NuGet refuses an http:// source without allowInsecureConnections (NU1302,
             // https://learn.microsoft.com/en-us/nuget/reference/errors-and-warnings/nu1302).
             File.WriteAllText(Path.Combine(scratch, "NuGet.config"), $"""
@@ -59,9 +41,12 @@ public sealed class RestoreAuditTests
                   <packageSources>
                     <clear />
                     <add key="loopback" value="{feed.ServiceIndex}" protocolVersion="3" allowInsecureConnections="true" />
+                    <add key="broken" value="{broken.ServiceIndex}" protocolVersion="3" allowInsecureConnections="true" />
                   </packageSources>
                 </configuration>
                 """);
+
+            // A fresh packages folder and HTTP cache: every package comes from the feed, as on a new machine.
             var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
                 .ToDictionary(e => (string)e.Key, e => (string)e.Value!);
             env.Remove("RestoreAdditionalProjectSources");
@@ -71,8 +56,13 @@ public sealed class RestoreAuditTests
                  "--packages", Path.Combine(scratch, "packages"), "-nologo"],
                 TimeSpan.FromSeconds(120), env, scratch);
             var output = restore.Stdout + restore.Stderr;
+
             Assert.Contains(feed.Requests, r => r.Path.StartsWith("/flat/pulumi/", StringComparison.Ordinal) && r.Path.EndsWith(".nupkg", StringComparison.Ordinal));
-            return (restore.ExitCode, output, feed.Requests.ToArray());
+            Assert.Contains(feed.Requests, r => r.Path == "/vulnerabilities/base.json" && r.Status == 200);
+            Assert.Contains(broken.Requests, r => r.Path == "/vulnerabilities/base.json" && r.Status == 500);
+            Assert.True(restore.ExitCode == 0, $"restore failed on an advisory:\n{output}");
+            Assert.Matches($@"warning NU1902: Package '{Vulnerable}' [0-9.]+ has a known moderate severity vulnerability", output);
+            Assert.Contains("warning NU1900", output);
         }
         finally
         {
