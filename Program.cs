@@ -131,7 +131,7 @@ namespace Origin.Infra
             {
                 return new StreamApp(export, AppDirectory.Export(Path.GetFullPath(Path.Combine(root, path.Value)), export));
             }
-            catch (DirectoryNotFoundException e)
+            catch (AppDirectoryException e)
             {
                 throw new RunException(e.Message);
             }

@@ -64,7 +64,7 @@ public sealed record DedicatedHostSettings
 
 public sealed record SshSettings
 {
-    [Doc("SSH user. The converge steps need root or passwordless sudo; root is what Hetzner installs.")]
+    [Doc("SSH user. Only root is accepted: the converge scripts run without sudo and stage files under /var/lib/origin-stack; root is what Hetzner installs.")]
     public UnixName User { get; init; } = new("root");
 
     [Doc("SSH port.")]

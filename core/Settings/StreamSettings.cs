@@ -16,7 +16,7 @@ public sealed record AppSource
     [Doc("local: upload a directory of the project; git: clone url at ref on the host.")]
     public AppSourceKind Kind { get; init; } = AppSourceKind.Local;
 
-    [Doc("Directory of the app, relative to the Pulumi project (kind local).")]
+    [Doc("Directory of the app, relative to the Pulumi project (kind local). It must be in a git checkout with nothing uncommitted under it: exactly the files git tracks there are uploaded, so a .venv, a .env or caches never are.")]
     public RelativeDir? Path { get; init; } = new("app");
 
     [Doc("Git remote (kind git).")]

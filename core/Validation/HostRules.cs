@@ -20,6 +20,13 @@ internal static class HostRules
             else if (cidr.Network.PrefixLength == 0)
                 f.Warn(Of($"host.adminCidrs[{i}]"), $"{cidr} opens SSH{(s.Monitoring.Exposure == ExporterExposure.AdminCidrs ? " and the exporters" : "")} to the whole internet");
 
+        // Every step's apply and revert script runs as the SSH user, without sudo: it installs packages,
+        // units and nftables rules and writes the stage under Step.StateDir (/var/lib/origin-stack),
+        // which only root may do. A non-root user would fail at the first step, after the server exists.
+        if (host.Ssh.User.Value != "root")
+            f.Error(Of("host.ssh.user"), $"root: the converge scripts run without sudo, install packages, units and firewall rules, and stage files under {Plan.Step.StateDir}, which only root may write",
+                Findings.Show(host.Ssh.User.Value));
+
         switch (host.Mode)
         {
             case HostMode.Hcloud:

@@ -75,11 +75,13 @@ public class PlanTests
         var playlist = Block(conf, "location ~ \"^/live/stream_");
         var segment = Block(conf, "location ~ \"^/live/(?<segment>");
         Assert.Contains("open_file_cache off;", playlist);
-        Assert.Contains("max-age=1\"", playlist);
+        Assert.Contains("add_header Cache-Control $playlist_cache_control always;", playlist);
+        Assert.Contains("200 \"public, max-age=1\";", Map(conf, "$playlist_cache_control"));
         Assert.Contains("try_files /stream_$channel_id.m3u8 @start_stream;", playlist);
         Assert.Contains("open_file_cache max=10000", segment);
         Assert.Contains("open_file_cache_errors off;", segment);
-        Assert.Contains("immutable", segment);
+        Assert.Contains("add_header Cache-Control $segment_cache_control always;", segment);
+        Assert.Contains("immutable\";", Map(conf, "$segment_cache_control"));
         Assert.DoesNotContain("directio", conf);
         Assert.DoesNotContain("aio ", conf);
     }
@@ -186,6 +188,14 @@ public class PlanTests
     /// <summary>The config without its comment lines, so assertions see directives only.</summary>
     private static string Directives(string conf) =>
         string.Join('\n', conf.Split('\n').Where(l => !l.TrimStart().StartsWith('#')));
+
+    /// <summary>The entries of the http-level map that sets <paramref name="variable"/>.</summary>
+    private static string Map(string conf, string variable)
+    {
+        var from = conf.IndexOf($" {variable} {{", StringComparison.Ordinal);
+        Assert.True(from >= 0, $"no map sets {variable}");
+        return conf[from..conf.IndexOf("\n    }", from, StringComparison.Ordinal)];
+    }
 
     /// <summary>The text of the nginx block that starts with <paramref name="start"/>, up to its closing brace.</summary>
     private static string Block(string conf, string start)

@@ -307,6 +307,15 @@ public class ValidationTests
     }
 
     [Fact]
+    public void A_non_root_ssh_user_is_refused_and_told_why()
+    {
+        NoErrors(Stacks.Load("host.ssh.user=root"));
+        var message = ErrorAt(Stacks.Load("host.ssh.user=deploy"), "origin:host.ssh.user");
+        Assert.Contains("without sudo", message);
+        Assert.Contains("/var/lib/origin-stack", message);
+    }
+
+    [Fact]
     public void Ports_used_twice_are_refused()
     {
         var message = ErrorAt(Stacks.Load("stream.port=6379"), "origin:redis.port");

@@ -48,6 +48,32 @@ public sealed class CacheHeaderTests(OriginFixture fixture)
         AssertPlaylistCaching(cold.Headers.CacheControl, Playlist.TryParse(await cold.Content.ReadAsStringAsync())!.TargetDuration);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task Media_errors_say_no_store_so_the_edge_keeps_no_viewers_error_for_the_others()
+    {
+        // Without a Cache-Control Cloudflare keeps a 404 for 3 minutes under a key without the token
+        // (https://developers.cloudflare.com/cache/how-to/configure-cache-status-code/, "Edge TTL").
+        var channel = await fixture.LiveChannel();
+        var (viewer, token) = (fixture.NewViewerIp(), await Box.NewToken());
+
+        // A segment not (or no longer) there, from the segment location.
+        using var missing = await Box.Edge.Get(Box.Media($"{Box.Hls.PlaylistPrefix}{channel}_999999999.ts", token), viewer);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        AssertNoStore(missing);
+        // A start refused by the API (an unknown token), through @start_stream: the API's error, not a playlist.
+        using var refused = await Box.Edge.Get(Box.PlaylistUrl(fixture.NewChannel(), "tnever-issued"), viewer);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        AssertNoStore(refused);
+        // Anything else under the media prefix.
+        using var other = await Box.Edge.Get(Box.Media("not-media.m3u", token), viewer);
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        AssertNoStore(other);
+    }
+
+    /// <summary>Exactly one Cache-Control, no-store: nothing for the edge or a browser to keep.</summary>
+    internal static void AssertNoStore(HttpResponseMessage response) =>
+        Assert.Equal(["no-store"], response.Headers.TryGetValues("Cache-Control", out var values) ? values : []);
+
     /// <summary>Public, and at most half a target duration, as rendered.</summary>
     private void AssertPlaylistCaching(CacheControlHeaderValue? cache, int targetDuration)
     {

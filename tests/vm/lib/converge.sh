@@ -49,10 +49,8 @@ apply_step() {
     if jq -e '.inputs | index("AppDirectory")' <<< "$step" > /dev/null; then
         # An upload overwrites but never deletes, so the app's stage is emptied first.
         guest "rm -rf $stage/app"
-        mkdir "$tmp/app"
-        cp -a "$APP_DIR/." "$tmp/app/"
-        # What the components' export leaves out (core/Plan/AppDirectory.cs).
-        find "$tmp/app" \( -name __pycache__ -o -name .git -o -name .hg -o -name .svn \) -prune -exec rm -rf {} +
+        # Exactly what the components upload: the files git tracks there (core/Plan/AppDirectory.cs).
+        origin export-app "$APP_DIR" --out "$tmp/app" > /dev/null
     fi
     tar -C "$tmp" -cf - . | guest "install -d -m 700 $stage && tar -xmf - --no-same-owner -C $stage"
     rm -rf "$tmp"
