@@ -154,7 +154,7 @@ public class PlanTests
     {
         foreach (var step in Prod.Steps)
         {
-            Assert.Equal($"ORIGIN_STEP_HASH={step.ContentHash} bash {step.StageDir}/apply.sh", step.ApplyCommand);
+            Assert.StartsWith($"ORIGIN_STEP_HASH={step.ContentHash} timeout --kill-after=10 {step.BudgetSeconds} bash {step.StageDir}/apply.sh ", step.ApplyCommand);
             Assert.StartsWith("#!/bin/bash", step.ApplyScript);
             Assert.Contains("begin_revert", step.RevertScript);
             Assert.Contains("finish_apply", step.ApplyScript);

@@ -26,6 +26,8 @@ internal static class PackagesStep
         var user = Template.Token(c.Settings.Stream.User);
         return PlanContext.Step("packages", "Debian packages and the stream service user", [],
             new() { ["packages"] = Template.Words(Packages(c.Settings)), ["stream_user"] = user },
-            new() { ["stream_user"] = user });
+            new() { ["stream_user"] = user },
+            // Some 290 packages on a fresh host: about 5 min under the VM rehearsal's emulation.
+            budgetSeconds: 1800);
     }
 }
