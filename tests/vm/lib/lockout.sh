@@ -4,16 +4,15 @@
 # with the old ruleset, also after a reboot. Then the good ruleset is applied again for the phases after.
 # Sourced by ../rehearse; needs converge.sh, assert.sh, guest.sh, RUN, BUNDLE and render.
 
-LOCKOUT_BUNDLE=$RUN/bundle-lockout
 # The rollback window of the plan (core/Plan/Steps/FirewallStep.cs).
 ROLLBACK_SECONDS=120
 
 lockout() {
-    local logs=$RUN/log/lockout good step generation armed_at state waited
+    local logs=$RUN/log/lockout variant=$RUN/bundle-lockout good step generation armed_at state waited
     mkdir -p "$logs"
     # Only SSH from a network the deployer is not in: the guest is reached from slirp's 10.0.2.2.
-    render "$LOCKOUT_BUNDLE" --set 'host.adminCidrs=[192.0.2.0/24]'
-    step=$(step_json "$LOCKOUT_BUNDLE" firewall)
+    render "$variant" --set 'host.adminCidrs=[192.0.2.0/24]'
+    step=$(step_json "$variant" firewall)
     generation=$(jq -r .hash <<< "$step")
     good=$(sha256sum < "$BUNDLE/files/etc/origin-stack/firewall.nft" | cut -d' ' -f1)
 
@@ -22,7 +21,7 @@ lockout() {
     # apply_step confirms from a new connection, which fails after ssh's ConnectTimeout (10 s, as one
     # dial of the provider's confirm); the step then dies, in the subshell.
     armed_at=$SECONDS
-    if ( apply_step "$LOCKOUT_BUNDLE" firewall "$logs" ) 2> "$logs/converge.err"; then
+    if ( apply_step "$variant" firewall "$logs" ) 2> "$logs/converge.err"; then
         fail "lock-out: the confirm got through a ruleset that drops the admin network"
     elif grep -q 'its confirm command failed' "$logs/converge.err"; then
         pass "lock-out: the confirm cannot connect, so the converge fails ($((SECONDS - armed_at)) s after the apply began)"
