@@ -24,9 +24,10 @@ public sealed record DialBudget(int DialErrorLimit, int PerDialTimeoutSeconds)
 
     /// <summary>
     /// The firewall confirm: a ruleset that drops it must make the confirm fail well inside the
-    /// rollback window, long before the rollback could let a late dial through.
+    /// rollback window, long before the rollback could let a late dial through: 3 attempts of 8 s
+    /// (each long enough for Linux's SYN retransmissions at 1 and 3 s), 24.3 s in all.
     /// </summary>
-    public static readonly DialBudget Confirm = new(2, 10);
+    public static readonly DialBudget Confirm = new(2, 8);
 
     public int Attempts => DialErrorLimit + 1;
 

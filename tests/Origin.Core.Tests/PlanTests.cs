@@ -171,7 +171,9 @@ public class PlanTests
             Prod,
             Stacks.ProdPlan("stream.source={kind: git, url: \"https://git.example.com/team/stream-api.git\", ref: v1.2.0}"),
             Stacks.ProdPlan("nginx.tokenCheck.enabled=true", "nginx.apiPrefix=null"),
-        }.SelectMany(p => PlanBundle.Files(p).Values.Concat(p.Steps.SelectMany(s => s.Supplied.Select(f => f.Template == "" ? "" : Template.Read(f.Template))))).ToList();
+        }.SelectMany(p => PlanBundle.Files(p).Values.Concat(p.Steps.SelectMany(s => s.Supplied.Select(f => f.Template == "" ? "" : Template.Read(f.Template)))))
+            // The hcloud server's user data is rendered outside the plan, from the host key.
+            .Append(HostKeyTests.UserDataOfANewKey()).ToList();
         foreach (var template in Template.All())
         {
             var marker = Template.Read(template).Split('\n').FirstOrDefault(l => l.Trim().Length > 8 && !l.Contains("{{"));

@@ -18,8 +18,8 @@ lockout() {
 
     # The apply runs over the open connection, which the new ruleset keeps (ct state established),
     # as the provider's session does; the confirm must dial anew.
-    # apply_step confirms from a new connection, which fails after ssh's ConnectTimeout (10 s, as one
-    # dial of the provider's confirm); the step then dies, in the subshell.
+    # apply_step confirms from a new connection, which fails after ssh's ConnectTimeout (10 s, about one
+    # dial of the provider's confirm, 8 s); the step then dies, in the subshell.
     armed_at=$SECONDS
     if ( apply_step "$variant" firewall "$logs" ) 2> "$logs/converge.err"; then
         fail "lock-out: the confirm got through a ruleset that drops the admin network"
