@@ -41,6 +41,8 @@ if changed_any "$ruleset" || ! nft list table inet origin_filter > /dev/null 2>&
         fi
     fi
     systemctl stop 'origin-firewall-rollback-*.timer' 2> /dev/null || true
+    # A failed rollback unit stays loaded under its name, which this generation may need again.
+    systemctl reset-failed 'origin-firewall-rollback-*' 2> /dev/null || true
     printf '%s armed\n' "$ORIGIN_STEP_HASH" > "$commit"
     systemd-run --quiet --unit="origin-firewall-rollback-${ORIGIN_STEP_HASH:0:16}" --on-active=120 \
         --timer-property=AccuracySec=1s /bin/bash /etc/origin-stack/firewall-rollback.sh "$ORIGIN_STEP_HASH"
