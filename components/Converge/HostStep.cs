@@ -97,6 +97,10 @@ internal sealed class HostStep : ComponentResource
         {
             Connection = args.Connection,
             Create = generation.Apply(step.ApplyCommandFor),
+            // Only ever after a successful create: a failed one leaves nothing in the state (pulumi-command
+            // returns a plain error, which pulumi/pulumi-go-provider infer/resource.go@v1.3.0 Create records
+            // as partial state only when it is a ResourceInitFailedError), so a failed apply runs its
+            // create again on the next `up`, never this check.
             Update = generation.Apply(step.CheckAppliedCommandFor),
             Delete = generation.Apply(step.RevertCommandFor),
             Triggers = Triggers.ToArray(),
