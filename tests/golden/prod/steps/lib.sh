@@ -74,10 +74,10 @@ on_error() {
 # step's time budget is spent: the hung child dies, and this says what it was before putting the
 # files back. (Bash runs the trap once the foreground child has exited.)
 on_stop() {
-    local line=$1 what=$2
+    local what=$1
     trap - ERR TERM INT
     set +e
-    log "stopped at line $line while running: $what; restoring the files this run replaced"
+    log "stopped while running: $what; restoring the files this run replaced"
     rollback
     if declare -F after_rollback > /dev/null; then after_rollback; fi
     exit 124
@@ -184,5 +184,6 @@ rm -rf "$ROLLBACK"
 mkdir -p "$ROLLBACK"
 : > "$ROLLBACK/created"
 trap 'on_error $LINENO' ERR
-trap 'on_stop $LINENO "$BASH_COMMAND"' TERM INT
+# (In a signal trap LINENO is 1; BASH_COMMAND is what was running.)
+trap 'on_stop "$BASH_COMMAND"' TERM INT
 
