@@ -40,7 +40,8 @@ namespace Origin.Infra
             options.ResourceTransformations.AddRange(transformations);
             var plan = HostPlan.Build(settings, inputs);
             var edge = EdgePolicy.Build(settings);
-            var host = new OriginHost("origin", settings.Host, InboundPolicy.Build(settings, inputs), sshPrivateKey, options);
+            var userData = settings.Host.Mode == HostMode.Hcloud ? ServerUserDataOf(config) : null;
+            var host = new OriginHost("origin", settings.Host, InboundPolicy.Build(settings, inputs), sshPrivateKey, userData, options);
             var zoneId = await ZoneIdAsync(settings.Cloudflare);
             var steps = Converge.Steps(plan, host, edge, redisPassword, app, options);
             var verify = new VerifyOrigin("verify", plan, host.Connection, steps, options);
@@ -83,9 +84,10 @@ namespace Origin.Infra
                 OriginSecrets.Check(password, findings);
                 return findings.Errors.ToList();
             }));
+            var hostKeyErrors = loaded.Settings.Host.Mode == HostMode.Hcloud ? await HostKeyErrorsAsync(config, loaded.Settings.Host.Ssh.HostKey) : [];
             foreach (var warning in loaded.Findings.Warnings)
                 Log.Warn(warning.ToString());
-            var errors = loaded.Findings.Errors.Concat(passwordErrors).ToList();
+            var errors = loaded.Findings.Errors.Concat(passwordErrors).Concat(hostKeyErrors).ToList();
             return errors.Count > 0 ? throw new RunException(new InvalidSettingsException(errors).Message) : loaded;
         }
 
@@ -102,6 +104,30 @@ namespace Origin.Infra
             });
             return found.Id;
         }
+
+        /// hcloud mode: the host key the server is created with must be the one every connection pins.
+        /// Checked inside an Apply like the Redis password, so the key never leaves its secret Output.
+        /// </summary>
+        private static async Task<List<Finding>> HostKeyErrorsAsync(Config config, Values.SshPublicKey? hostKey)
+        {
+            var findings = new Findings();
+            if (config.GetSecret(OriginSecrets.SshHostPrivateKeyKey) is not { } privateKey)
+            {
+                findings.Error(ConfigKeys.Of(OriginSecrets.SshHostPrivateKeyKey),
+                    "the server's SSH host key in hcloud mode (ssh-keygen -t ed25519 -N '' -f origin_host_ed25519; pulumi config set --secret origin:sshHostPrivateKey < origin_host_ed25519)", "nothing");
+                return findings.Errors.ToList();
+            }
+            return await KnownValue(privateKey.Apply(key =>
+            {
+                OriginSecrets.CheckHostKey(key, hostKey, findings);
+                return findings.Errors.ToList();
+            }));
+        }
+
+        /// <summary>The server's user data, rendered from the checked host key: secret, as the key is.</summary>
+        private static Output<string> ServerUserDataOf(Config config) =>
+            Output.CreateSecret(config.RequireSecret(OriginSecrets.SshHostPrivateKeyKey).Apply(key =>
+                ServerUserData.Render(Values.OpenSshPrivateKey.TryParse(key, out var parsed, out _) ? parsed : throw new InvalidOperationException("origin:sshHostPrivateKey is checked before the host is built"))));
 
         /// <summary>The origin:* keys the engine passed to the program, without their namespace.</summary>
         private static IEnumerable<string> KeysOfThisProject()

@@ -20,6 +20,7 @@ internal static class Converge
         {
             var hostStep = new HostStep(step, new HostStepArgs(
                 host.Connection,
+                host.ConfirmConnection,
                 file => file.Supply switch
                 {
                     Supply.RedisPassword => redisPassword.Apply(file.Render),

@@ -70,4 +70,9 @@ public sealed record SshSettings
     [Doc("SSH port.")]
     [Range(1, 65535)]
     public int Port { get; init; } = 22;
+
+    [Doc("The host's SSH public key, which every connection pins (required): a wrong key fails the converge before anything is sent. " +
+        "hcloud: the public half of the secret origin:sshHostPrivateKey (ssh-ed25519), installed at creation. " +
+        "dedicated: the server's /etc/ssh/ssh_host_ed25519_key.pub, read with ssh-keyscan -t ed25519 <address> and compared out of band (docs/deploy.md).")]
+    public SshPublicKey? HostKey { get; init; }
 }

@@ -18,6 +18,23 @@ public sealed partial record OriginSecrets(string RedisPassword)
     [GeneratedRegex("^[A-Za-z0-9._~+/=-]{16,256}$")]
     private static partial Regex RedisPasswordPattern();
 
+    public const string SshHostPrivateKeyKey = "sshHostPrivateKey";
+
+    /// <summary>
+    /// The hcloud server's host key: an unencrypted Ed25519 OpenSSH key whose public half is the
+    /// configured host.ssh.hostKey, which every connection pins.
+    /// </summary>
+    public static Values.OpenSshPrivateKey? CheckHostKey(string privateKey, Values.SshPublicKey? hostKey, Findings findings)
+    {
+        if (!Values.OpenSshPrivateKey.TryParse(privateKey, out var key, out var problem))
+            findings.Error(ConfigKeys.Of(SshHostPrivateKeyKey), problem + " (pulumi config set --secret origin:sshHostPrivateKey < <key file>)", "a secret that is not one");
+        else if (hostKey is not null && key.PublicKey.Digest != hostKey.Digest)
+            findings.Error(ConfigKeys.Of(SshHostPrivateKeyKey), "the private half of host.ssh.hostKey", $"the private half of {key.PublicKey.Value}");
+        else
+            return key;
+        return null;
+    }
+
     public static void Check(string redisPassword, Findings findings)
     {
         if (!RedisPasswordPattern().IsMatch(redisPassword))

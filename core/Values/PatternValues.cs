@@ -159,6 +159,10 @@ public sealed partial record SshPublicKey(string Value) : IConfigValue<SshPublic
     [GeneratedRegex(@"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]{40,1000}={0,3}( [A-Za-z0-9@._-]{1,100})?$")] private static partial Regex Pattern();
     public static bool TryParse(string text, [NotNullWhen(true)] out SshPublicKey? value) =>
         (value = Pattern().IsMatch(text) ? new SshPublicKey(text) : null) is not null;
+
+    /// <summary>Hex SHA-256 of the key's type and body: the same for the same key whatever its comment.</summary>
+    public string Digest => Plan.Digest.Sha256(string.Join(' ', Value.Split(' ').Take(2)));
+
     public override string ToString() => Value;
 }
 

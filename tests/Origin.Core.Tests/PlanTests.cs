@@ -158,7 +158,7 @@ public class PlanTests
     {
         foreach (var step in Prod.Steps)
         {
-            Assert.Equal($"ORIGIN_STEP_HASH={step.ContentHash} bash {step.StageDir}/apply.sh", step.ApplyCommand);
+            Assert.StartsWith($"ORIGIN_STEP_HASH={step.ContentHash} timeout --kill-after=10 {step.BudgetSeconds} bash {step.StageDir}/apply.sh ", step.ApplyCommand);
             Assert.StartsWith("#!/bin/bash", step.ApplyScript);
             Assert.Contains("begin_revert", step.RevertScript);
             Assert.Contains("finish_apply", step.ApplyScript);
@@ -176,7 +176,9 @@ public class PlanTests
             Stacks.ProdPlan("stream.source={kind: git, url: \"https://git.example.com/team/stream-api.git\", ref: v1.2.0}"),
             Stacks.ProdPlan("nginx.tokenCheck.enabled=true", "nginx.apiPrefix=null"),
             Stacks.ProdPlan("monitoring.prometheus.mode=none"),
-        }.SelectMany(p => PlanBundle.Files(p).Values.Concat(p.Steps.SelectMany(s => s.Supplied.Select(f => f.Template == "" ? "" : Template.Read(f.Template))))).ToList();
+        }.SelectMany(p => PlanBundle.Files(p).Values.Concat(p.Steps.SelectMany(s => s.Supplied.Select(f => f.Template == "" ? "" : Template.Read(f.Template)))))
+            // The hcloud server's user data is rendered outside the plan, from the host key.
+            .Append(HostKeyTests.UserDataOfANewKey()).ToList();
         foreach (var template in Template.All())
         {
             var marker = Template.Read(template).Split('\n').FirstOrDefault(l => l.Trim().Length > 8 && !l.Contains("{{"));

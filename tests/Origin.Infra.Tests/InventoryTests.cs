@@ -87,7 +87,7 @@ public sealed class InventoryTests
 
         var options = run.Construction(Types.Server, "origin-test").Options;
         Assert.True(options.Protect);
-        Assert.Equal(["image", "sshKeys"], options.IgnoreChanges.Order());
+        Assert.Equal(["image", "sshKeys", "userData"], options.IgnoreChanges.Order());
 
         // The server's own address is what every step connects to, and what the records point at.
         Assert.Equal(OriginMocks.ServerIpv4, ((IDictionary<string, object>)run.Inputs(Types.Command, "packages/apply")["connection"])["host"]);

@@ -10,10 +10,22 @@ namespace Origin.Infra.Tests;
 /// A stack config as the Pulumi CLI hands it to the program: each origin:* section as JSON text, and the
 /// two secrets. Read from a real stack file; <see cref="With"/> varies one setting the way `--set` does.
 /// </summary>
-internal sealed record StackFile(string Name, IReadOnlyDictionary<string, YamlNode> Sections, string SshPrivateKey, string RedisPassword)
+internal sealed record StackFile(string Name, IReadOnlyDictionary<string, YamlNode> Sections, string SshPrivateKey, string RedisPassword, string? SshHostPrivateKey = StackFile.TestSshHostPrivateKey)
 {
     public const string TestSshPrivateKey = "-----BEGIN OPENSSH PRIVATE KEY-----\ntest-key-material-that-must-stay-secret\n-----END OPENSSH PRIVATE KEY-----\n";
     public const string TestRedisPassword = "redis-Passw0rd-that-must-stay-secret";
+
+    /// <summary>A throwaway Ed25519 key (ssh-keygen -t ed25519 -N ''): the host key of tests/fixtures/Pulumi.hcloud-test.yaml.</summary>
+    public const string TestSshHostPrivateKey = """
+        -----BEGIN OPENSSH PRIVATE KEY-----
+        b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW
+        QyNTUxOQAAACC4nMkFdo0hoco/lmr08TTcnMgyGNbZgxAQlYIL9IJhXwAAAJgV/EZmFfxG
+        ZgAAAAtzc2gtZWQyNTUxOQAAACC4nMkFdo0hoco/lmr08TTcnMgyGNbZgxAQlYIL9IJhXw
+        AAAEB6iDU3znudBatfOG7WpH4CW198D51pnBZpXrCoJFAFY7icyQV2jSGhyj+WavTxNNyc
+        yDIY1tmDEBCVggv0gmFfAAAAEG9yaWdpbi10ZXN0LWhvc3QBAgMEBQ==
+        -----END OPENSSH PRIVATE KEY-----
+
+        """;
 
     public static StackFile Prod => Read("prod", "Pulumi.prod.yaml");
     public static StackFile HcloudTest => Read("hcloud-test", "tests/fixtures/Pulumi.hcloud-test.yaml");
@@ -32,11 +44,12 @@ internal sealed record StackFile(string Name, IReadOnlyDictionary<string, YamlNo
         var config = Sections.ToDictionary(s => ConfigKeys.Of(s.Key), s => Json(s.Value));
         config[ConfigKeys.Of("sshPrivateKey")] = SshPrivateKey;
         config[ConfigKeys.Of(OriginSecrets.RedisPasswordKey)] = RedisPassword;
+        if (SshHostPrivateKey is not null) config[ConfigKeys.Of(OriginSecrets.SshHostPrivateKeyKey)] = SshHostPrivateKey;
         return JsonSerializer.Serialize(config);
     }
 
     public static string PulumiConfigSecretKeys() =>
-        JsonSerializer.Serialize(new[] { ConfigKeys.Of("sshPrivateKey"), ConfigKeys.Of(OriginSecrets.RedisPasswordKey) });
+        JsonSerializer.Serialize(new[] { ConfigKeys.Of("sshPrivateKey"), ConfigKeys.Of(OriginSecrets.RedisPasswordKey), ConfigKeys.Of(OriginSecrets.SshHostPrivateKeyKey) });
 
     /// <summary>YAML as the CLI turns it into JSON: plain scalars that read as numbers, booleans or null are typed.</summary>
     private static string Json(YamlNode node)

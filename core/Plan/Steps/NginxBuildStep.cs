@@ -36,6 +36,9 @@ internal static class NginxBuildStep
                 ["url"] = Template.Shell(n.SourceUrl.For(n.Version)),
                 ["configure"] = new Slot(Sh.Words(args), false),
             },
-            new() { ["prefix"] = Template.Shell(n.Prefix.Value) });
+            new() { ["prefix"] = Template.Shell(n.Prefix.Value) },
+            // The download and the compile: about 4 min under the VM rehearsal's emulation on an idle
+            // machine, several times that on a loaded one.
+            budgetSeconds: 3600);
     }
 }
