@@ -53,4 +53,31 @@ internal static class EdgeRules
             MitigationTimeout = checked((int)rule.MitigationTimeout),
         },
     };
+
+    public static CF.RulesetRuleArgs Rewrite(UrlRewriteRule rule) => new()
+    {
+        Ref = rule.Ref,
+        Description = rule.Description,
+        Expression = rule.Expression,
+        Enabled = true,
+        Action = "rewrite",
+        ActionParameters = new CF.RulesetRuleActionParametersArgs
+        {
+            Uri = new CF.RulesetRuleActionParametersUriArgs
+            {
+                Path = new CF.RulesetRuleActionParametersUriPathArgs { Expression = rule.PathExpression },
+                Query = new CF.RulesetRuleActionParametersUriQueryArgs { Expression = rule.QueryExpression },
+            },
+        },
+    };
+
+    /// <summary>The token rule, its expression a secret: it holds the keys (never in plain state, previews or logs).</summary>
+    public static CF.RulesetRuleArgs Block(TokenRule rule, Output<IReadOnlyList<string>> keys) => new()
+    {
+        Ref = rule.Ref,
+        Description = rule.Description,
+        Expression = Output.CreateSecret(keys.Apply(rule.Expression)),
+        Enabled = true,
+        Action = "block",
+    };
 }

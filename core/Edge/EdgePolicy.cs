@@ -27,9 +27,12 @@ public sealed record ZoneSettingValue(string Id, string Value);
 /// The Cloudflare edge as plain data, from validated settings: the Pulumi layer maps it one to one
 /// onto provider resources, and the tests read it without Pulumi.
 /// </summary>
+/// <param name="TokenCheck">Null on the Free plan, which has no is_timed_hmac_valid_v0 (validation makes the operator accept that).</param>
 public sealed record EdgePolicy(
     string RecordName,
     IReadOnlyList<CacheRule> CacheRules,
+    IReadOnlyList<UrlRewriteRule> UrlRewrites,
+    TokenRule? TokenCheck,
     IReadOnlyList<RateLimitRule> RateLimitRules,
     IReadOnlyList<ZoneSettingValue> ZoneSettings,
     bool TieredCache,
@@ -82,6 +85,6 @@ public sealed record EdgePolicy(
             new("min_tls_version", SettingsBinder.EnumName(cf.MinTlsVersion)),
             new("always_use_https", cf.AlwaysUseHttps ? "on" : "off"),
         ];
-        return new EdgePolicy(record, cacheRules, rateLimits, zoneSettings, cf.TieredCache, [record], cf.OriginCertificateDays);
+        return new EdgePolicy(record, cacheRules, TokenRules.Rewrites(s, host), TokenRules.Check(s, host), rateLimits, zoneSettings, cf.TieredCache, [record], cf.OriginCertificateDays);
     }
 }

@@ -36,6 +36,16 @@ internal static class CloudflareRules
                 f.Error(Of("cloudflare.playlistEdgeTtl"), $"at most half a segment ({s.Hls.SegmentSeconds / 2}s): an older playlist stalls players", ttl.ToString());
         }
 
+        // Without the edge's check, what the edge has cached is open: the origin only sees cache misses.
+        const string open = "the edge cannot check viewer tokens on this plan (is_timed_hmac_valid_v0 needs Pro or above): " +
+            "playlists and segments it has cached are served to anyone who asks for their URL, token or not; the origin still refuses every request it gets without a valid token";
+        if (!limits.HmacTokens && !cf.AcceptUncheckedEdge)
+            f.Error(Of("cloudflare.acceptUncheckedEdge"), $"true to accept it, or a Pro plan or above: {open}", "false");
+        else if (!limits.HmacTokens)
+            f.Warn(Of("cloudflare.acceptUncheckedEdge"), $"accepted: {open}");
+        else if (cf.AcceptUncheckedEdge)
+            f.Warn(Of("cloudflare.acceptUncheckedEdge"), $"has no effect on the {plan} plan: the edge checks every token");
+
         if (!OriginCertificateDays.Contains(cf.OriginCertificateDays))
             f.Error(Of("cloudflare.originCertificateDays"), "one of " + string.Join(", ", OriginCertificateDays) + " (what the Origin CA issues)", cf.OriginCertificateDays.ToString());
         if (cf.RateLimits.Count > limits.RateLimitRules)

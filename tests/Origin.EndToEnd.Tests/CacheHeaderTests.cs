@@ -16,7 +16,7 @@ public sealed class CacheHeaderTests(OriginFixture fixture)
     public async Task Playlists_and_segments_carry_the_cache_headers_the_edge_policy_relies_on()
     {
         var channel = await fixture.LiveChannel();
-        var (viewer, token) = (fixture.NewViewerIp(), await Box.NewToken());
+        var (viewer, token) = (fixture.NewViewerIp(), Box.Token(channel));
         var policy = EdgePolicy.Build(Box.Settings);
         var playlistRule = policy.CacheRules.Single(r => r.Ref == "playlists");
 
@@ -42,7 +42,8 @@ public sealed class CacheHeaderTests(OriginFixture fixture)
     [Fact(Timeout = 60_000)]
     public async Task A_playlist_answered_by_the_api_on_a_cold_start_is_cached_like_one_from_disk()
     {
-        using var cold = await Box.Edge.Get(Box.PlaylistUrl(fixture.NewChannel(), await Box.NewToken()), fixture.NewViewerIp());
+        var channel = fixture.NewChannel();
+        using var cold = await Box.Edge.Get(Box.PlaylistUrl(channel, Box.Token(channel)), fixture.NewViewerIp());
         Assert.Equal(HttpStatusCode.OK, cold.StatusCode);
         Assert.Null(cold.Headers.ETag); // from the API, not the file
         AssertPlaylistCaching(cold.Headers.CacheControl, Playlist.TryParse(await cold.Content.ReadAsStringAsync())!.TargetDuration);
