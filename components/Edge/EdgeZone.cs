@@ -39,7 +39,7 @@ internal sealed class EdgeZone : ComponentResource
 
         // A zone has one entry-point ruleset per phase: these are it. Phases run in a fixed order: URL
         // rewrites (http_request_transform) before the custom rules (http_request_firewall_custom), which
-        // see the rewritten URI, before the cache (https://developers.cloudflare.com/ruleset-engine/about/phases/).
+        // see the rewritten URI, before the cache (https://developers.cloudflare.com/ruleset-engine/reference/phases-list/).
         Cloudflare.Ruleset Ruleset(string resourceName, string phase, string title, IEnumerable<Cloudflare.Inputs.RulesetRuleArgs> rules) =>
             new(resourceName, new Cloudflare.RulesetArgs { ZoneId = zoneId, Kind = "zone", Phase = phase, Name = title, Rules = rules.ToList() }, child);
         var rulesets = new List<Resource>

@@ -10,7 +10,7 @@ namespace Origin.Box;
 /// Cloudflare's edge, as far as viewer tokens go, from its documentation alone: the
 /// <c>is_timed_hmac_valid_v0</c> function
 /// (https://developers.cloudflare.com/ruleset-engine/rules-language/functions/#hmac-validation), the
-/// <c>wildcard_replace</c> rewrite (…/functions/#wildcard_replace) and the order of phases: URL rewrites,
+/// <c>wildcard_replace</c> rewrite (…/functions/#wildcard_replace) and the order of phases (https://developers.cloudflare.com/ruleset-engine/reference/phases-list/): URL rewrites,
 /// then custom rules, which see the rewritten URI (https://developers.cloudflare.com/rules/transform/url-rewrite/,
 /// "field values are immutable within each phase"), then the cache. It interprets the expressions of the
 /// stack's <see cref="EdgePolicy"/> and refuses any form it does not know, so a changed rule cannot pass

@@ -29,12 +29,11 @@ public sealed class TokenTests(OriginFixture fixture, ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, (await Box.Edge.GetText(Box.Media(playlist.Segments[^1], token), fixture.NewViewerIp())).Status);
     }
 
+    /// <summary>The ways a token is wrong (see <see cref="Refused"/>).</summary>
+    public static TheoryData<string> Refusals => ["missing", "expired", "for another channel", "signed with another key", "tampered"];
+
     [Theory(Timeout = 30_000)]
-    [InlineData("missing")]
-    [InlineData("expired")]
-    [InlineData("for another channel")]
-    [InlineData("signed with another key")]
-    [InlineData("tampered")]
+    [MemberData(nameof(Refusals))]
     [InlineData("not a token")]
     public async Task A_refused_token_gets_403_and_starts_nothing(string kind)
     {
@@ -45,11 +44,7 @@ public sealed class TokenTests(OriginFixture fixture, ITestOutputHelper output)
     }
 
     [Theory(Timeout = 30_000)]
-    [InlineData("missing")]
-    [InlineData("expired")]
-    [InlineData("for another channel")]
-    [InlineData("signed with another key")]
-    [InlineData("tampered")]
+    [MemberData(nameof(Refusals))]
     public async Task A_segment_of_a_live_channel_is_refused_without_a_valid_token_for_it(string kind)
     {
         var channel = await fixture.LiveChannel();
