@@ -37,18 +37,21 @@ public static partial class TimedHmac
         return CryptographicOperations.FixedTimeEquals(expected, mac);
     }
 
-    /// <summary>What the edge does with a viewer's request for <paramref name="path"/> (its query is dropped by the rewrite).</summary>
+    /// <summary>What the edge does with a viewer's request.</summary>
     /// <param name="Allowed">False if the token rule blocks it (403 at the edge, before the cache).</param>
     /// <param name="OriginPathAndQuery">The rewritten URI: the cache key's path, and what the origin gets on a miss.</param>
     public sealed record EdgeVerdict(bool Allowed, string OriginPathAndQuery);
 
     /// <summary>
-    /// The policy's URL rewrites and token rule for a request to the policy's host. On the Free plan there is
-    /// no token rule: everything is allowed at the edge, and only the origin checks.
+    /// The policy's URL rewrites and token rule for a request to the policy's host. A rewrite replaces the
+    /// viewer's query string; a request no rewrite matches keeps its own. On the Free plan there is no
+    /// token rule: everything is allowed at the edge, and only the origin checks.
     /// </summary>
-    public static EdgeVerdict Evaluate(EdgePolicy policy, IReadOnlyList<string> keys, string path, long now)
+    /// <param name="requestUri">Path and query, as http.request.uri.</param>
+    public static EdgeVerdict Evaluate(EdgePolicy policy, IReadOnlyList<string> keys, string requestUri, long now)
     {
-        var (newPath, query) = (path, "");
+        var path = requestUri.Split('?', 2)[0];
+        var (newPath, query) = (path, requestUri.Length > path.Length ? requestUri[(path.Length + 1)..] : "");
         // Filters see the original values; each rule's rewrite is its own (the two never match the same path).
         foreach (var rule in policy.UrlRewrites.Where(r => Matches(r.Expression, policy.RecordName, path)))
             (newPath, query) = (WildcardReplace(rule.PathExpression, path), WildcardReplace(rule.QueryExpression, path));

@@ -78,6 +78,8 @@ public sealed class TimedHmacTests
 
         Assert.False(TimedHmac.Evaluate(pro, [key], $"/live/{token}/stream_8.m3u8", Issued + 1).Allowed);      // another channel
         Assert.False(TimedHmac.Evaluate(pro, [key], "/live/stream_7.m3u8", Issued + 1).Allowed);               // no token
+        // A token in the viewer's own query is no way round: the rewrite replaces the query of every playlist request.
+        Assert.False(TimedHmac.Evaluate(pro, [key], $"/live/stream_7.m3u8?channel=7&verify={token}", Issued + 1).Allowed);
         Assert.False(TimedHmac.Evaluate(pro, [key], $"/live/{token}/stream_7.m3u8", Issued + 14_400).Allowed); // expired
         Assert.True(TimedHmac.Evaluate(pro, ["another-key-0123456789abcdefghijkl", key], $"/live/{token}/stream_7.m3u8", Issued + 1).Allowed);
         // Free: the same rewrite, no check at the edge; the origin gets what it must refuse itself.
