@@ -30,7 +30,7 @@ public sealed record TokenRule(string Ref, string Description, string Scope, lon
     public string Expression(IReadOnlyList<string> keys)
     {
         if (keys.Count is 0 or > 2) throw new ArgumentException("one key, or two during a rotation", nameof(keys));
-        return Render(keys.Select(k => Plan.Supplies.CheckTokenKeys(k).TrimEnd('\n')).ToList());
+        return Render(keys.Select(Plan.Supplies.CheckTokenKey).ToList());
     }
 
     /// <summary>The rule with placeholders for the keys: for previews, logs and tests.</summary>

@@ -11,6 +11,14 @@ public sealed partial record Supplies(string RedisPassword, string OriginCertifi
     /// <summary>The keys file's content: the key tokens are issued with, then the previous one while a rotation lasts.</summary>
     public static string JoinTokenKeys(string current, string? previous) => current + "\n" + (previous is null ? "" : previous + "\n");
 
+    /// <summary>One token key, checked where it is written into the edge rule.</summary>
+    public static string CheckTokenKey(string key)
+    {
+        var findings = new Findings();
+        OriginSecrets.CheckTokenSecret(OriginSecrets.TokenSecretKey, key, findings);
+        return findings.HasErrors ? throw new InvalidSettingsException(findings.Errors.ToList()) : key;
+    }
+
     public static string CheckTokenKeys(string keys)
     {
         var lines = keys.Split('\n', StringSplitOptions.RemoveEmptyEntries);

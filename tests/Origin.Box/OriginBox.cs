@@ -87,6 +87,9 @@ public sealed class OriginBox : IAsyncDisposable
     public string TokenParam => ViewerTokens.Parameter;
     public string PlaylistFile(string channel) => Path.Combine(HlsDir, $"{Hls.PlaylistPrefix}{channel}.m3u8");
 
+    /// <summary>A playlist's URL path as a viewer has it from the app: the token a path segment, before the edge's rewrite.</summary>
+    public string ViewerPlaylistPath(string channel, string token) => $"{Hls.UrlPrefix}{token}/{Hls.PlaylistPrefix}{channel}.m3u8";
+
     /// <summary>A playlist as the edge asks the origin for it: the rewritten path, the token with its channel in the query.</summary>
     public string PlaylistUrl(string channel, string? token) => Media($"{Hls.PlaylistPrefix}{channel}.m3u8", token);
 

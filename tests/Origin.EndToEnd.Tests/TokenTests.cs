@@ -83,7 +83,9 @@ public sealed class TokenTests(OriginFixture fixture, ITestOutputHelper output)
         var channel = fixture.NewChannel();
         var (issued, json) = await Box.ApiDirect.PostText($"/token/{channel}");
         Assert.Equal(HttpStatusCode.OK, issued);
-        var viewerPath = JsonDocument.Parse(json).RootElement.GetProperty("playlist").GetString()!;
+        var issuedJson = JsonDocument.Parse(json).RootElement;
+        var viewerPath = issuedJson.GetProperty("playlist").GetString()!;
+        Assert.Equal(Box.ViewerPlaylistPath(channel, issuedJson.GetProperty("token").GetString()!), viewerPath);
         var pro = EdgePolicy.Build(Box.Settings with { Cloudflare = Box.Settings.Cloudflare with { Plan = CloudflarePlan.Pro } });
         var verdict = TimedHmac.Evaluate(pro, [Box.TokenKey, Box.TokenKeyPrevious], viewerPath, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         output.WriteLine($"viewer asks for {viewerPath}; the edge passes {verdict.OriginPathAndQuery}");
