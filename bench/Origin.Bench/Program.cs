@@ -14,7 +14,7 @@ foreach (var channel in channels) await box.StartChannel(channel, "198.19.255.25
 // n mod 2 with the query the edge hands on. Tokens are per channel and issue second, so each viewer's is
 // issued in a second of its own, counted back from a minute ago (well inside the token lifetime).
 var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-var tokensFile = Path.Combine(Path.GetTempPath(), $"origin-bench-tokens-{Environment.ProcessId}");
+var tokensFile = box.Root["/srv/bench-viewer-tokens"];   // removed with the box
 File.WriteAllLines(tokensFile, Enumerable.Range(0, options.Ladder.Max()).Select(n =>
 {
     var channel = channels[n % channels.Length];
