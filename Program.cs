@@ -26,7 +26,11 @@ namespace Origin.Infra
             var config = new Config(ConfigKeys.Namespace);
             var sshPrivateKey = config.RequireSecret("sshPrivateKey");
             var redisPassword = config.RequireSecret(OriginSecrets.RedisPasswordKey);
-            var loaded = await LoadAsync(config, redisPassword);
+            // The second token key is set only during a rotation; whether it is set is known in previews too.
+            var tokenKeys = config.GetSecret(OriginSecrets.TokenSecretPreviousKey) is { } previous
+                ? Output.Tuple(config.RequireSecret(OriginSecrets.TokenSecretKey), previous).Apply(k => (IReadOnlyList<string>)[k.Item1, k.Item2])
+                : config.RequireSecret(OriginSecrets.TokenSecretKey).Apply(k => (IReadOnlyList<string>)[k]);
+            var loaded = await LoadAsync(config, redisPassword, tokenKeys);
             var settings = loaded.Settings;
             // Read before anything is registered too, so a missing app or a failed lookup leaves the stack untouched.
             var app = settings.Stream.Source.Kind == AppSourceKind.Local ? ExportApp(settings.Stream.Source) : null;
@@ -42,18 +46,19 @@ namespace Origin.Infra
             var edge = EdgePolicy.Build(settings);
             var userData = settings.Host.Mode == HostMode.Hcloud ? ServerUserDataOf(config) : null;
             var host = new OriginHost("origin", settings.Host, InboundPolicy.Build(settings, inputs), sshPrivateKey, userData, options);
-            var zoneId = await ZoneIdAsync(settings.Cloudflare);
-            var steps = Converge.Steps(plan, host, edge, redisPassword, app, options);
+            var edgeZone = new EdgeZone("edge", await ZoneIdAsync(settings.Cloudflare), edge, tokenKeys, options);
+            var keysFile = tokenKeys.Apply(k => Supplies.JoinTokenKeys(k[0], k.Count > 1 ? k[1] : null));
+            var steps = Converge.Steps(plan, host, edge, edgeZone, redisPassword, keysFile, app, options);
             var verify = new VerifyOrigin("verify", plan, host.Connection, steps, options);
             // The record goes live after the origin verified, and a destroy stops at it (EdgeZone).
-            _ = new EdgeZone("edge", zoneId, edge, host.Ipv4Address, host.Ipv6Address, verify, options);
+            edgeZone.GoLive(host.Ipv4Address, host.Ipv6Address, verify);
 
             var hls = settings.Hls;
             return new Dictionary<string, object?>
             {
                 ["originAddress"] = host.Address,
                 ["publicHostname"] = edge.RecordName,
-                ["playlistUrlPattern"] = $"https://{edge.RecordName}{hls.UrlPrefix}{hls.PlaylistPrefix}<channel>.m3u8?{settings.Stream.TokenParam}=<token>",
+                ["playlistUrlPattern"] = $"https://{edge.RecordName}{hls.UrlPrefix}<token>/{hls.PlaylistPrefix}<channel>.m3u8",
                 ["tmpfsSize"] = new Sizing(settings).TmpfsSize.ToString(),
                 ["capacityFindings"] = loaded.Findings.Warnings.Where(f => f.Key.StartsWith(ConfigKeys.Of("capacity."), StringComparison.Ordinal))
                     .Select(f => f.ToString()).ToList(),
@@ -61,10 +66,10 @@ namespace Origin.Infra
         }
 
         /// <summary>
-        /// Every origin:&lt;section&gt; key through the core, and the Redis password through its check. Errors
+        /// Every origin:&lt;section&gt; key through the core, and the Redis password and token keys through their checks. Errors
         /// stop the run before any resource exists, all of them in one message; warnings are logged.
         /// </summary>
-        private static async Task<OriginConfig.Loaded> LoadAsync(Config config, Output<string> redisPassword)
+        private static async Task<OriginConfig.Loaded> LoadAsync(Config config, Output<string> redisPassword, Output<IReadOnlyList<string>> tokenKeys)
         {
             var sections = new Dictionary<string, YamlDotNet.RepresentationModel.YamlNode>(StringComparer.Ordinal);
             foreach (var section in ConfigKeys.Sections)
@@ -78,10 +83,14 @@ namespace Origin.Infra
             var loaded = OriginConfig.Load(sections);
             // The password is checked inside an Apply, so it never leaves its secret Output: what comes out
             // are findings, which say what is wrong with it and never what it is.
-            var passwordErrors = await KnownValue(redisPassword.Apply(password =>
+            var passwordErrors = await KnownValue(Output.Tuple(redisPassword, tokenKeys).Apply(secrets =>
             {
                 var findings = new Findings();
-                OriginSecrets.Check(password, findings);
+                OriginSecrets.Check(secrets.Item1, findings);
+                foreach (var (key, name) in secrets.Item2.Zip([OriginSecrets.TokenSecretKey, OriginSecrets.TokenSecretPreviousKey]))
+                    OriginSecrets.CheckTokenSecret(name, key, findings);
+                if (secrets.Item2 is [var current, var previous] && current == previous)
+                    findings.Error(ConfigKeys.Of(OriginSecrets.TokenSecretPreviousKey), "the key before the rotation, not the current one again", "the same key as origin:tokenSecret");
                 return findings.Errors.ToList();
             }));
             var hostKeyErrors = loaded.Settings.Host.Mode == HostMode.Hcloud ? await HostKeyErrorsAsync(config, loaded.Settings.Host.Ssh.HostKey) : [];

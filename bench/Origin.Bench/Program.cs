@@ -10,12 +10,17 @@ await using var box = await OriginBox.Start(productionBitrate: true, options.Set
 
 string[] channels = ["1", "2"];
 foreach (var channel in channels) await box.StartChannel(channel, "198.19.255.253");
-// One token per viewer, as many viewers as the largest step has connections.
-var tokenPrefix = $"bench{Environment.ProcessId}-";
-for (var start = 0; start < options.Ladder.Max(); start += 1000)
-    await box.Redis.Pipeline(Enumerable.Range(start, Math.Min(1000, options.Ladder.Max() - start))
-        .Select(i => new[] { "SET", $"token:{tokenPrefix}{i}", "*", "EX", "7200" }).ToList());
-var probeToken = await box.NewToken();
+// One token per viewer, as many viewers as the largest step has connections: viewer n watches channel
+// n mod 2 with the query the edge hands on. Tokens are per channel and issue second, so each viewer's is
+// issued in a second of its own, counted back from a minute ago (well inside the token lifetime).
+var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+var tokensFile = box.Root["/srv/bench-viewer-tokens"];   // removed with the box
+File.WriteAllLines(tokensFile, Enumerable.Range(0, options.Ladder.Max()).Select(n =>
+{
+    var channel = channels[n % channels.Length];
+    return Origin.Tokens.ViewerTokens.Query(channel, box.Token(channel, issuedAt: now - 60 - n / channels.Length));
+}));
+var probeToken = box.Token(channels[0]);
 
 var segment = box.Hls.SegmentSeconds * 1000;
 var results = new List<StepResult>();
@@ -26,7 +31,7 @@ foreach (var name in options.Configs)
         foreach (var connections in options.Ladder)
         {
             // A player reloads the playlist at most twice per target duration and fetches one segment per target duration.
-            var load = new Wrk.Load(kind, connections, tokenPrefix, kind == "playlist" ? segment / 2 : segment, options.Duration, options.Timeout);
+            var load = new Wrk.Load(kind, connections, tokensFile, kind == "playlist" ? segment / 2 : segment, options.Duration, options.Timeout);
             var window = new LogWindow(server);
             await using var probe = new StalenessProbe(box, server.Port, channels[0], "198.19.255.254", probeToken);
             probe.Start();

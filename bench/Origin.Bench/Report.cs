@@ -34,7 +34,7 @@ internal static class Report
         md.AppendLine($"| channels | 2 live channels, FFmpeg stream copy of a {s.Capacity.BitrateKbps} kbit/s 720p H.264/AAC source, keyframe every {s.Hls.SegmentSeconds} s (`capacity.bitrateKbps`, `hls.segmentSeconds`) |");
         md.AppendLine("| configs | `before`: [Debian's stock nginx.conf](bench/configs/before.nginx.conf) serving the HLS directory; `audit`: [the same with the audit's nginx recommendations as written](bench/configs/audit.nginx.conf); " +
                       "`stack`: the rendered prod nginx.conf and units (the loopback origin of tests/Origin.Box, paths and ports relocated) |");
-        md.AppendLine($"| viewers | one per connection: its own `CF-Connecting-IP` (from loopback, listed as Cloudflare's in the render) and its own token, valid in Redis |");
+        md.AppendLine($"| viewers | one per connection: its own `CF-Connecting-IP` (from loopback, listed as Cloudflare's in the render) and its own token for its channel (the edge's rewritten query), issued in a second of its own |");
         md.AppendLine($"| pacing | a connection waits {segmentMs / 2} ms between playlist requests (a player reloads at most twice per target duration) and {segmentMs} ms between segment requests (one segment per target duration); segments are one of the newest three listed. N connections so offer at most N playlists or N/2 segments a second |");
         md.AppendLine($"| each step | wrk -t{Environment.ProcessorCount}, {options.Duration.TotalSeconds} s, a response later than {options.Timeout.TotalSeconds} s counts as a timeout |");
         md.AppendLine("| 2xx/s | successful responses per second; errors = non-2xx responses + socket errors (connect, read, write, timeout) |");

@@ -65,6 +65,27 @@ internal static class EdgeRules
             },
         });
 
+    /// <summary>A URL rewrite (https://developers.cloudflare.com/rules/transform/url-rewrite/create-api/): the token out of the path, into the query the token rule checks.</summary>
+    public static CF.RulesetRuleArgs Rewrite(UrlRewriteRule rule) => Rule(rule.Ref, rule.Description, rule.Expression, "rewrite",
+        new CF.RulesetRuleActionParametersArgs
+        {
+            Uri = new CF.RulesetRuleActionParametersUriArgs
+            {
+                Path = new CF.RulesetRuleActionParametersUriPathArgs { Expression = rule.PathExpression },
+                Query = new CF.RulesetRuleActionParametersUriQueryArgs { Expression = rule.QueryExpression },
+            },
+        });
+
+    /// <summary>The token rule, its expression a secret: it holds the keys (never in plain state, previews or logs).</summary>
+    public static CF.RulesetRuleArgs Block(TokenRule rule, Output<IReadOnlyList<string>> keys) => new()
+    {
+        Ref = rule.Ref,
+        Description = rule.Description,
+        Expression = Output.CreateSecret(keys.Apply(rule.Expression)),
+        Enabled = true,
+        Action = "block",
+    };
+
     private static CF.RulesetRuleArgs Rule(string @ref, string description, string expression, string action, CF.RulesetRuleActionParametersArgs? parameters)
     {
         var rule = new CF.RulesetRuleArgs { Ref = @ref, Description = description, Expression = expression, Enabled = true, Action = action };

@@ -7,12 +7,13 @@ namespace Origin.Infra;
 
 /// <summary>
 /// The Cloudflare zone as the core's edge policy says, one resource per element: the entry-point
-/// rulesets (cache, rate limits, and the host name's TLS mode and https redirect), zone or host name
-/// TLS settings, Tiered Cache, and last the proxied origin record.
+/// rulesets (viewer tokens out of the path and checked, cache, rate limits, and the host name's TLS mode
+/// and https redirect), zone or host name TLS settings, Tiered Cache, and last (<see cref="GoLive"/>) the
+/// proxied origin record.
 /// </summary>
 /// <remarks>
 /// Deletes are deliberate (docs/deploy.md, "Destroy: the edge"). The records are protected and depend on
-/// every other edge resource and on <paramref name="goLive"/> (the origin's verification, which depends
+/// every other edge resource and on the resource given to <see cref="GoLive"/> (the origin's verification, which depends
 /// on the whole converge). Pulumi deletes dependents before their dependencies, refuses to delete a
 /// protected resource, and then deletes none of that resource's transitive dependencies
 /// (pulumi/pulumi pkg/resource/deploy/step.go DeleteStep.Apply, deployment_executor.go "erroredDeps",
@@ -23,10 +24,20 @@ namespace Origin.Infra;
 /// </remarks>
 internal sealed class EdgeZone : ComponentResource
 {
-    public EdgeZone(string name, string zoneId, EdgePolicy policy, Output<string>? ipv4, Output<string>? ipv6, Resource goLive, ComponentResourceOptions? options = null)
+    private readonly string zoneId;
+    private readonly EdgePolicy policy;
+    private readonly List<Resource> edge = [];
+
+    /// <summary>The rulesets that carry and check viewer tokens: the API issues tokens with a new key only after they accept it.</summary>
+    public IReadOnlyList<Resource> TokenRulesets { get; }
+
+    /// <param name="tokenKeys">The viewer-token keys (secret), the current one first; the token rule's expression holds them.</param>
+    public EdgeZone(string name, string zoneId, EdgePolicy policy, Output<IReadOnlyList<string>> tokenKeys, ComponentResourceOptions? options = null)
         : base("origin:edge:Zone", name, options)
     {
-        var before = new List<Resource> { goLive };
+        this.zoneId = zoneId;
+        this.policy = policy;
+        var before = edge;
         CustomResourceOptions Options(string? importId = null, bool retainOnDelete = false) =>
             new() { Parent = this, ImportId = importId, RetainOnDelete = retainOnDelete };
 
@@ -35,13 +46,25 @@ internal sealed class EdgeZone : ComponentResource
         // error 20217 when the phase has one (cloudflare/terraform-provider-cloudflare#2004). An adopted ruleset is imported instead; Pulumi then updates
         // it to these rules in the same deployment (pulumi CHANGELOG 3.174.0, pulumi/pulumi#19339).
         // Deleting one (destroy) deletes the whole phase ruleset, as the stack owns the phase.
-        void Ruleset(string resourceName, string phase, string title, IReadOnlyList<Cloudflare.Inputs.RulesetRuleArgs> rules, CloudflareId? adopted)
+        Resource? Ruleset(string resourceName, string phase, string title, IReadOnlyList<Cloudflare.Inputs.RulesetRuleArgs> rules, CloudflareId? adopted)
         {
-            if (rules.Count == 0) return;
-            before.Add(new Cloudflare.Ruleset(resourceName, new Cloudflare.RulesetArgs { ZoneId = zoneId, Kind = "zone", Phase = phase, Name = title, Rules = rules.ToList() },
-                Options(adopted is null ? null : ImportIds.ZoneRuleset(zoneId, adopted))));
+            if (rules.Count == 0) return null;
+            var ruleset = new Cloudflare.Ruleset(resourceName, new Cloudflare.RulesetArgs { ZoneId = zoneId, Kind = "zone", Phase = phase, Name = title, Rules = rules.ToList() },
+                Options(adopted is null ? null : ImportIds.ZoneRuleset(zoneId, adopted)));
+            before.Add(ruleset);
+            return ruleset;
         }
         var adopt = policy.Adoption;
+        // Phases run in a fixed order: URL rewrites (http_request_transform) before the custom rules
+        // (http_request_firewall_custom), which see the rewritten URI, before the cache
+        // (https://developers.cloudflare.com/ruleset-engine/reference/phases-list/).
+        TokenRulesets = new[]
+        {
+            Ruleset("url-rewrites", Phases.Transform, "origin: viewer tokens out of the path", policy.UrlRewrites.Select(EdgeRules.Rewrite).ToList(), adopt.RewriteRuleset),
+            policy.TokenCheck is { } check
+                ? Ruleset("custom-rules", Phases.Custom, "origin: viewer tokens", [EdgeRules.Block(check, tokenKeys)], adopt.CustomRuleset)
+                : null,
+        }.OfType<Resource>().ToList();
         Ruleset("cache-rules", Phases.Cache, "origin: HLS cache rules", policy.CacheRules.Select(EdgeRules.Cache).ToList(), adopt.CacheRuleset);
         Ruleset("rate-limits", Phases.RateLimit, "origin: rate limits", policy.RateLimitRules.Select(EdgeRules.RateLimit).ToList(), adopt.RateLimitRuleset);
         Ruleset("config-rules", Phases.Config, "origin: TLS of the origin's host name", policy.ConfigRules.Select(EdgeRules.Config).ToList(), adopt.ConfigRuleset);
@@ -75,6 +98,14 @@ internal sealed class EdgeZone : ComponentResource
             before.AddRange([tiered, new Cloudflare.TieredCache("tiered-cache", new Cloudflare.TieredCacheArgs { ZoneId = zoneId, Value = "on" }, smart)]);
         }
 
+        RegisterOutputs(new Dictionary<string, object?> { ["zoneId"] = zoneId });
+    }
+
+    /// <summary>The proxied records of the origin, once <paramref name="goLive"/> (the origin's verification) is done.</summary>
+    public void GoLive(Output<string>? ipv4, Output<string>? ipv6, Resource goLive)
+    {
+        var adopt = policy.Adoption;
+        Resource[] before = [.. edge, goLive];
         foreach (var (type, address, adopted) in new[] { ("A", ipv4, adopt.RecordA), ("AAAA", ipv6, adopt.RecordAaaa) })
             if (address is not null)
                 _ = new Cloudflare.DnsRecord($"{policy.RecordName}-{type}", new Cloudflare.DnsRecordArgs
@@ -90,10 +121,8 @@ internal sealed class EdgeZone : ComponentResource
                 {
                     Parent = this,
                     Protect = true,
-                    DependsOn = before.ToArray(),
+                    DependsOn = before,
                     ImportId = adopted is null ? null : ImportIds.DnsRecord(zoneId, adopted),
                 });
-
-        RegisterOutputs(new Dictionary<string, object?> { ["zoneId"] = zoneId });
     }
 }

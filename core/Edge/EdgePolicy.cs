@@ -60,6 +60,8 @@ public static class Phases
     public const string RateLimit = "http_ratelimit";
     public const string Config = "http_config_settings";
     public const string Redirect = "http_request_dynamic_redirect";
+    public const string Transform = "http_request_transform";
+    public const string Custom = "http_request_firewall_custom";
 }
 
 /// <summary>
@@ -70,9 +72,12 @@ public static class Phases
 /// <param name="ConfigRules">The TLS mode for the record's host name, when the zone-wide ssl setting is left alone.</param>
 /// <param name="RedirectRules">http to https for the record's host name, when the zone-wide Always Use HTTPS is left alone.</param>
 /// <param name="Adoption">Existing objects the stack takes over (imports) instead of creating.</param>
+/// <param name="TokenCheck">Null on the Free plan, which has no is_timed_hmac_valid_v0 (validation makes the operator accept that).</param>
 public sealed record EdgePolicy(
     string RecordName,
     IReadOnlyList<CacheRule> CacheRules,
+    IReadOnlyList<UrlRewriteRule> UrlRewrites,
+    TokenRule? TokenCheck,
     IReadOnlyList<RateLimitRule> RateLimitRules,
     IReadOnlyList<ConfigRule> ConfigRules,
     IReadOnlyList<RedirectRule> RedirectRules,
@@ -145,7 +150,7 @@ public sealed record EdgePolicy(
         if (cf.HttpsByRedirectRule)
             redirectRules.Add(new("https", $"{record}: http to https", $"({host} and not ssl)",
                 "concat(\"https://\", http.host, http.request.uri.path)", 301, PreserveQueryString: true));
-        return new EdgePolicy(record, cacheRules, rateLimits, configRules, redirectRules, zoneSettings, hostnameTls,
+        return new EdgePolicy(record, cacheRules, TokenRules.Rewrites(s, host), TokenRules.Check(s, host), rateLimits, configRules, redirectRules, zoneSettings, hostnameTls,
             cf.TieredCache, [record], cf.OriginCertificateDays, cf.Adopt);
     }
 }

@@ -73,6 +73,9 @@ public sealed record CloudflareSettings
     public IReadOnlyList<EdgeRateLimit> RateLimits { get; init; } =
         [new EdgeRateLimit { Name = new("media-flood"), Scope = RateLimitScope.Media, Requests = 200, Period = Duration.FromSeconds(10), MitigationTimeout = Duration.FromSeconds(10) }];
 
+    [Doc("Free plan only: deploy although the edge cannot check viewer tokens (is_timed_hmac_valid_v0 needs Pro). The origin still checks every request it gets, but playlists and segments the edge has cached are served to anyone who asks for their URL, token or not. Without this, the Free plan is an error.")]
+    public bool AcceptUncheckedEdge { get; init; }
+
     [Doc("Accept 80/443 at the origin only from Cloudflare's ranges (host firewall, and the cloud firewall in hcloud mode).")]
     public bool OriginLockdown { get; init; } = true;
 
@@ -108,6 +111,12 @@ public sealed record EdgeAdoption
 
     [Doc("ID of the zone's http_request_dynamic_redirect ruleset (Single Redirects).")]
     public CloudflareId? RedirectRuleset { get; init; }
+
+    [Doc("ID of the zone's http_request_transform ruleset (URL Rewrite Rules).")]
+    public CloudflareId? RewriteRuleset { get; init; }
+
+    [Doc("ID of the zone's http_request_firewall_custom ruleset (WAF custom rules).")]
+    public CloudflareId? CustomRuleset { get; init; }
 
     [Doc("ID of an existing A record of cloudflare.record.")]
     public CloudflareId? RecordA { get; init; }

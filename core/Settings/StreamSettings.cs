@@ -65,8 +65,8 @@ public sealed record StreamSettings
     [Doc("Releases are unpacked under <installDir>/releases and <installDir>/current points at the live one.")]
     public AbsolutePath InstallDir { get; init; } = new("/opt/streamapp");
 
-    [Doc("Query parameter that carries the viewer token.")]
-    public Slug TokenParam { get; init; } = new("token");
+    [Doc("How long a viewer token is valid after the API issued it: the ttl of Cloudflare's is_timed_hmac_valid_v0, checked the same way by nginx. A player whose token runs out gets 403 and must load a fresh URL from the app.")]
+    public Duration TokenLifetime { get; init; } = Duration.FromSeconds(4 * 3600);
 
     [Doc("Debian packages the app imports.")]
     public IReadOnlyList<PackageName> PythonPackages { get; init; } = [new("python3-flask"), new("python3-redis")];

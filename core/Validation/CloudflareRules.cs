@@ -38,6 +38,16 @@ internal static class CloudflareRules
                 f.Error(Of("cloudflare.playlistEdgeTtl"), $"at most half a segment ({s.Hls.SegmentSeconds / 2}s): an older playlist stalls players", ttl.ToString());
         }
 
+        // Without the edge's check, what the edge has cached is open: the origin only sees cache misses.
+        const string open = "the edge cannot check viewer tokens on this plan (is_timed_hmac_valid_v0 needs Pro or above): " +
+            "playlists and segments it has cached are served to anyone who asks for their URL, token or not; the origin still refuses every request it gets without a valid token";
+        if (!limits.HmacTokens && !cf.AcceptUncheckedEdge)
+            f.Error(Of("cloudflare.acceptUncheckedEdge"), $"true to accept it, or a Pro plan or above: {open}", "false");
+        else if (!limits.HmacTokens)
+            f.Warn(Of("cloudflare.acceptUncheckedEdge"), $"accepted: {open}");
+        else if (cf.AcceptUncheckedEdge)
+            f.Warn(Of("cloudflare.acceptUncheckedEdge"), $"has no effect on the {plan} plan: the edge checks every token");
+
         if (!OriginCertificateDays.Contains(cf.OriginCertificateDays))
             f.Error(Of("cloudflare.originCertificateDays"), "one of " + string.Join(", ", OriginCertificateDays) + " (what the Origin CA issues)", cf.OriginCertificateDays.ToString());
         if (cf.RateLimits.Count > limits.RateLimitRules)
@@ -93,12 +103,14 @@ internal static class CloudflareRules
         Unused("configRuleset", adopt.ConfigRuleset, cf.TlsByConfigRule, "with cloudflare.zoneWideSettings the stack writes no http_config_settings ruleset");
         Unused("redirectRuleset", adopt.RedirectRuleset, cf.HttpsByRedirectRule,
             "the stack writes an http_request_dynamic_redirect ruleset only with cloudflare.alwaysUseHttps and without cloudflare.zoneWideSettings");
+        Unused("customRuleset", adopt.CustomRuleset, PlanLimits.For(cf.Plan).HmacTokens,
+            "the stack writes an http_request_firewall_custom ruleset (the viewer-token rule) only on plans with is_timed_hmac_valid_v0");
         // A dedicated server is adopted by one address: one record, of that address's family.
         var dedicated = s.Host.Mode == HostMode.Dedicated ? s.Host.Dedicated.Address : null;
         var v6 = dedicated?.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
         Unused("recordA", adopt.RecordA, dedicated is null || !v6, "the dedicated server has an IPv6 address, so the stack writes no A record");
         Unused("recordAaaa", adopt.RecordAaaa, dedicated is null || v6, "the dedicated server has an IPv4 address, so the stack writes no AAAA record");
-        var ids = new[] { adopt.CacheRuleset, adopt.RateLimitRuleset, adopt.ConfigRuleset, adopt.RedirectRuleset, adopt.RecordA, adopt.RecordAaaa };
+        var ids = new[] { adopt.CacheRuleset, adopt.RateLimitRuleset, adopt.ConfigRuleset, adopt.RedirectRuleset, adopt.RewriteRuleset, adopt.CustomRuleset, adopt.RecordA, adopt.RecordAaaa };
         foreach (var dup in ids.OfType<Values.CloudflareId>().GroupBy(id => id).Where(g => g.Count() > 1))
             f.Error(Of("cloudflare.adopt"), "a different ID for each object", $"{Findings.Show(dup.Key.Value)} {dup.Count()} times");
     }

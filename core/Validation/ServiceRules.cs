@@ -8,20 +8,22 @@ namespace Origin.Validation;
 internal static class ServiceRules
 {
     /// <summary>Environment the stack sets for the API; the config may not override it.</summary>
-    private static readonly string[] ReservedEnvPrefixes = ["HLS_", "REDIS_", "FFMPEG_"];
+    private static readonly string[] ReservedEnvPrefixes = ["HLS_", "REDIS_", "FFMPEG_", "TOKEN_"];
 
     public static void Check(OriginSettings s, Sizing sizing, Findings f)
     {
         var r = s.Redis;
         if (r.EvictionPolicy is EvictionPolicy.AllkeysLru or EvictionPolicy.AllkeysLfu or EvictionPolicy.AllkeysRandom)
-            f.Error(Of("redis.evictionPolicy"), "noeviction or a volatile-* policy: Redis holds viewer tokens and live stream state, which must never be evicted",
+            f.Error(Of("redis.evictionPolicy"), "noeviction or a volatile-* policy: Redis holds live stream state, which must never be evicted",
                 Findings.Show(Binding.SettingsBinder.EnumName(r.EvictionPolicy)));
         if (r.Persistence == RedisPersistence.None)
-            f.Warn(Of("redis.persistence"), "none: a Redis restart forgets every viewer token and running stream");
+            f.Warn(Of("redis.persistence"), "none: a Redis restart forgets every running stream");
         if (sizing.SysctlNumber("net.core.somaxconn") is { } somaxconn && r.TcpBacklog > somaxconn)
             f.Error(Of("redis.tcpBacklog"), $"at most net.core.somaxconn ({somaxconn})", r.TcpBacklog.ToString());
 
         var st = s.Stream;
+        if (st.TokenLifetime.Seconds is < 60 or > 7 * 86_400)
+            f.Error(Of("stream.tokenLifetime"), "between 1m and 7d: shorter cuts viewers off mid-stream, longer keeps a leaked URL playing", st.TokenLifetime.ToString());
         if (st.Threads == 1)
             f.Warn(Of("stream.threads"), "1 selects gunicorn's sync worker, which closes every connection: nginx's upstream keepalive will never reuse one");
         if (s.Hls.InitSeconds > 0 && s.Hls.InitSeconds < s.Hls.SegmentSeconds)

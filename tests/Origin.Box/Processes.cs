@@ -5,6 +5,7 @@ namespace Origin.Box;
 /// <summary>Signals and the process table, read from /proc.</summary>
 public static partial class Processes
 {
+    public const int SigHup = 1;
     public const int SigKill = 9;
     public const int SigTerm = 15;
     public const int SigQuit = 3;

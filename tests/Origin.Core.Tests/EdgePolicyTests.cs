@@ -110,7 +110,7 @@ public class EdgePolicyTests
     {
         var guide = File.ReadAllLines(Repo.Path("docs", "deploy.md"));
         var loop = Assert.Single(guide, l => l.TrimStart().StartsWith("for phase in ", StringComparison.Ordinal));
-        Assert.All(new[] { Phases.Cache, Phases.RateLimit, Phases.Config, Phases.Redirect }, phase => Assert.Contains(phase, loop));
+        Assert.All(new[] { Phases.Cache, Phases.RateLimit, Phases.Config, Phases.Redirect, Phases.Transform, Phases.Custom }, phase => Assert.Contains(phase, loop));
         foreach (var key in Binding.SettingsBinder.ConfigProperties(typeof(Settings.EdgeAdoption)).Select(Binding.SettingsBinder.ConfigName))
             Assert.Contains(guide, l => l.Contains($"pulumi config set --path 'origin:cloudflare.adopt.{key}' <id>"));
     }

@@ -146,10 +146,14 @@ public class PlanTests
     public void Secrets_travel_only_as_supplied_files()
     {
         var supplied = Prod.Steps.SelectMany(s => s.Supplied).ToList();
-        Assert.Equal(["redis-secret", "redis-password-env", "origin-certificate"], supplied.Select(s => s.Name));
-        Assert.All(supplied.Where(s => s.Supply == Supply.RedisPassword), s => Assert.True(s.IsSecret));
-        var rendered = supplied[0].Render(new Supplies("0123456789abcdefXYZ", "-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n"));
-        Assert.Contains("requirepass 0123456789abcdefXYZ", rendered);
+        Assert.Equal(["redis-secret", "redis-password-env", "token-keys", "origin-certificate"], supplied.Select(s => s.Name));
+        Assert.All(supplied.Where(s => s.Supply is Supply.RedisPassword or Supply.TokenKeys), s => Assert.True(s.IsSecret));
+        var supplies = new Supplies("0123456789abcdefXYZ", "-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n",
+            Supplies.JoinTokenKeys("current-token-key-0123456789abcdef", "previous-token-key-0123456789abcdef"));
+        Assert.Contains("requirepass 0123456789abcdefXYZ", supplied[0].Render(supplies));
+        var keys = supplied.Single(s => s.Supply == Supply.TokenKeys);
+        Assert.Equal(("640", "root", "streamapi"), (keys.Mode, keys.Owner, keys.Group));
+        Assert.EndsWith("\ncurrent-token-key-0123456789abcdef\nprevious-token-key-0123456789abcdef\n", keys.Render(supplies));
         Assert.All(PlanBundle.Files(Prod).Values, text => Assert.DoesNotContain("0123456789abcdefXYZ", text));
     }
 
@@ -169,12 +173,12 @@ public class PlanTests
     [Fact]
     public void Every_template_is_used()
     {
-        // Variants cover the templates the prod stack leaves out (git source, the origin token check, no API prefix).
+        // Variants cover the templates the prod stack leaves out (git source, no API prefix).
         var bundles = new[]
         {
             Prod,
             Stacks.ProdPlan("stream.source={kind: git, url: \"https://git.example.com/team/stream-api.git\", ref: v1.2.0}"),
-            Stacks.ProdPlan("nginx.tokenCheck.enabled=true", "nginx.apiPrefix=null"),
+            Stacks.ProdPlan("nginx.apiPrefix=null"),
             Stacks.ProdPlan("monitoring.prometheus.mode=none"),
         }.SelectMany(p => PlanBundle.Files(p).Values.Concat(p.Steps.SelectMany(s => s.Supplied.Select(f => f.Template == "" ? "" : Template.Read(f.Template)))))
             // The hcloud server's user data is rendered outside the plan, from the host key.

@@ -17,7 +17,7 @@ public class RealToolTests
 
     /// <summary>The prod stack, and the variants that render optional parts of nginx.conf.</summary>
     public static IEnumerable<object[]> NginxVariants() =>
-        [[Array.Empty<string>()], [new[] { "nginx.tokenCheck.enabled=true" }], [new[] { "nginx.apiPrefix=null", "hls.channelIdCharset=alphanumeric" }]];
+        [[Array.Empty<string>()], [new[] { "nginx.apiPrefix=null", "hls.channelIdCharset=alphanumeric" }]];
 
     [Theory]
     [MemberData(nameof(NginxVariants))]
@@ -29,6 +29,11 @@ public class RealToolTests
         foreach (var f in plan["nginx-config"].Files.Where(f => f.Path.StartsWith("/opt/nginx/", StringComparison.Ordinal)))
             root.Write((f.Path), relocate.Text(f.Content));
         root.Write(("/opt/nginx/mime.types"), System.IO.File.ReadAllText("/etc/nginx/mime.types"));
+        // The stack builds the perl module as a dynamic module into its prefix; Debian's build of it stands in.
+        Directory.CreateDirectory(root["/opt/nginx/modules"]);
+        System.IO.File.CreateSymbolicLink(root["/opt/nginx/modules/ngx_http_perl_module.so"], "/usr/lib/nginx/modules/ngx_http_perl_module.so");
+        var keys = Plan["nginx-config"].Supplied.Single(f => f.Supply == Supply.TokenKeys);
+        root.Write(keys.Path, keys.Render(Supplies.JoinTokenKeys(new string('k', 32), null)));
         // What the nginx-config apply script creates on the host.
         Directory.CreateDirectory(root["/var/log/nginx"]);
         Directory.CreateDirectory(root["/var/cache/nginx"]);

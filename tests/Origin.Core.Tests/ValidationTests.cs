@@ -221,7 +221,7 @@ public class ValidationTests
     [Fact]
     public void Options_the_stack_sets_itself_are_refused()
     {
-        var loaded = Stacks.Load("nginx.configureFlags=[--with-http_ssl_module, --with-http_realip_module, --with-http_stub_status_module, --with-http_auth_request_module, --prefix=/usr]");
+        var loaded = Stacks.Load("nginx.configureFlags=[--with-http_ssl_module, --with-http_realip_module, --with-http_stub_status_module, --with-http_perl_module=dynamic, --prefix=/usr]");
         ErrorAt(loaded, "origin:nginx.configureFlags[4]");
     }
 

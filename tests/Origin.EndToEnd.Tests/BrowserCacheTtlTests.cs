@@ -34,7 +34,7 @@ public sealed class BrowserCacheTtlTests(OriginFixture fixture)
     public async Task Browsers_reload_playlists_after_the_origins_max_age_not_the_zones_four_hours()
     {
         var channel = await fixture.LiveChannel();
-        var (viewer, token) = (fixture.NewViewerIp(), await Box.NewToken());
+        var (viewer, token) = (fixture.NewViewerIp(), Box.Token(channel));
         var rules = EdgePolicy.Build(Box.Settings).CacheRules.ToDictionary(r => r.Ref);
 
         using var playlist = await Box.Edge.Get(Box.PlaylistUrl(channel, token), viewer);

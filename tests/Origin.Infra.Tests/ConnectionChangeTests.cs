@@ -5,7 +5,7 @@ using static Origin.Infra.Tests.StackRun;
 namespace Origin.Infra.Tests;
 
 /// <summary>
-/// A connection change (a rotated origin:sshPrivateKey, another ssh.user, a renumbered
+/// A connection change (a rotated origin:sshPrivateKey, a renumbered
 /// dedicated.address) is an update of every command and upload, never a replacement, and nothing an
 /// update runs changes the host. The mocks only ever create, so the engine's choice is played here
 /// from two runs, as pulumi-command v1.2.1 makes it:
@@ -19,12 +19,11 @@ public sealed class ConnectionChangeTests
 {
     private const string RotatedKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nrotated-key-material\n-----END OPENSSH PRIVATE KEY-----\n";
 
-    public static TheoryData<string> Changes => ["rotated key", "another user", "renumbered address"];
+    public static TheoryData<string> Changes => ["rotated key", "renumbered address"];
 
     private static StackFile Changed(string change) => change switch
     {
         "rotated key" => StackFile.Prod with { SshPrivateKey = RotatedKey },
-        "another user" => StackFile.Prod.With("host.ssh.user", "origin"),
         _ => StackFile.Prod.With("host.dedicated.address", "65.108.235.166"),
     };
 

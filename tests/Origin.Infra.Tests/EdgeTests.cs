@@ -198,4 +198,49 @@ public sealed class EdgeTests
         Assert.Equal(OriginMocks.Certificate, run.Inputs(Types.Command, "nginx-config/supply-origin-certificate")["stdin"]);
         Assert.Contains(Plan.Digest.Sha256(OriginMocks.Certificate), List(run.Inputs(Types.Command, "nginx-config/apply")["triggers"]));
     }
+
+    [Fact]
+    public async Task On_every_plan_a_url_rewrite_takes_the_token_out_of_the_path_before_the_cache_key()
+    {
+        var run = await RunAsync(StackFile.Prod);
+        var policy = EdgePolicy.Build(StackFile.Prod.Settings);
+        var ruleset = run.Inputs(Types.Ruleset, "url-rewrites");
+        var rules = List(ruleset["rules"]);
+
+        Assert.Equal("http_request_transform", ruleset["phase"]);
+        Assert.Equal(policy.UrlRewrites.Select(r => r.Ref), rules.Select(r => At(r, "ref")));
+        foreach (var (rule, mapped) in policy.UrlRewrites.Zip(rules))
+        {
+            Assert.Equal("rewrite", At(mapped, "action"));
+            Assert.Equal(rule.Expression, At(mapped, "expression"));
+            Assert.Equal(rule.PathExpression, At(mapped, "actionParameters", "uri", "path", "expression"));
+            Assert.Equal(rule.QueryExpression, At(mapped, "actionParameters", "uri", "query", "expression"));
+        }
+        // Free has no is_timed_hmac_valid_v0: no token rule, and the stack says so (cloudflare.acceptUncheckedEdge).
+        Assert.Null(policy.TokenCheck);
+        Assert.DoesNotContain(run.OfType(Types.Ruleset), r => (string)r.Inputs["phase"] == "http_request_firewall_custom");
+    }
+
+    [Fact]
+    public async Task On_pro_the_token_rule_blocks_before_the_cache_with_both_keys_in_a_secret_expression()
+    {
+        var stack = StackFile.HcloudTest.Rotating;
+        var run = await RunAsync(stack);
+        var rule = EdgePolicy.Build(stack.Settings).TokenCheck!;
+        var construction = run.Construction(Types.Ruleset, "custom-rules");
+        var ruleset = run.Inputs(Types.Ruleset, "custom-rules");
+        var mapped = Assert.Single(List(ruleset["rules"]));
+
+        Assert.Equal("http_request_firewall_custom", ruleset["phase"]);
+        Assert.Equal("block", At(mapped, "action"));
+        Assert.Equal(rule.Expression([StackFile.TestTokenSecret, StackFile.TestTokenSecretPrevious]), At(mapped, "expression"));
+        var args = (Pulumi.Cloudflare.RulesetArgs)construction.Args!;
+        Pulumi.Output<string> expression = (await Value<System.Collections.Immutable.ImmutableArray<Pulumi.Cloudflare.Inputs.RulesetRuleArgs>>(args.Rules)).Single().Expression!;
+        Assert.True(await Pulumi.Output.IsSecretAsync(expression), "the token rule's expression holds the keys: it must be a secret input");
+        // The keys reach the host (nginx and the API) only once the edge accepts them: every upload of that step waits for the rule.
+        var uploads = run.Constructed.Where(c => c.Resource.GetResourceType() == Types.Copy && c.Resource.GetResourceName().StartsWith("nginx-config/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(uploads);
+        foreach (var upload in uploads)
+            Assert.Contains(construction.Resource, await Value<System.Collections.Immutable.ImmutableArray<Pulumi.Resource>>(upload.Options.DependsOn));
+    }
 }

@@ -49,7 +49,12 @@ public sealed class HostFileTests
             {
                 var supply = run.Inputs(Types.Command, $"{step.Name}/supply-{file.Name}");
                 Assert.Equal(step.SupplyCommand(file), supply["create"]);
-                Assert.Equal(file.Render(file.Supply == Supply.RedisPassword ? StackFile.TestRedisPassword : OriginMocks.Certificate), supply["stdin"]);
+                Assert.Equal(file.Render(file.Supply switch
+                {
+                    Supply.RedisPassword => StackFile.TestRedisPassword,
+                    Supply.TokenKeys => Supplies.JoinTokenKeys(StackFile.TestTokenSecret, null),
+                    _ => OriginMocks.Certificate,
+                }), supply["stdin"]);
             }
         }
         Assert.Equal(run.Plan["firewall"].ConfirmCommand, run.Inputs(Types.Command, "firewall/confirm")["create"]);

@@ -17,6 +17,9 @@ internal static class NginxBuildStep
         "--http-log-path=/var/log/nginx/access.log",
         $"--user={n.User}",
         $"--group={n.User}",
+        // The perl module's own Perl half (nginx.pm) goes into the prefix, next to the token check, not
+        // into the system's site directories.
+        $"--with-perl_modules_path={n.Prefix}/perl",
         .. n.ConfigureFlags.Select(f => f.Value),
     ];
 

@@ -11,8 +11,9 @@ internal static class PackagesStep
         var packages = new List<string>
         {
             "ca-certificates", "curl", "openssl", "logrotate", "nftables",
-            // nginx is built from source (nginx-build).
-            "build-essential", "libpcre2-dev", "zlib1g-dev", "libssl-dev",
+            // nginx is built from source (nginx-build); libperl-dev for its perl module (the token check),
+            // which pulls in the Perl runtime and Digest::SHA (libperl5.36) the check uses.
+            "build-essential", "libpcre2-dev", "zlib1g-dev", "libssl-dev", "libperl-dev",
             "redis-server", "ffmpeg", "gunicorn", "python3",
         };
         packages.AddRange(s.Stream.PythonPackages.Select(p => p.Value));

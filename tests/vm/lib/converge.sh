@@ -3,7 +3,7 @@
 # order, upload its files to <stageDir>/files/<host path> and its scripts to <stageDir>/, pipe each
 # supplied file into its supply command, run applyCommand, and confirmCommand from a new SSH
 # connection; at the end, verify.sh. Every script that runs on the guest is the bundle's.
-# Sourced by ../rehearse; needs guest.sh, RUN, APP_DIR, REDIS_PASSWORD_FILE and the origin function.
+# Sourced by ../rehearse; needs guest.sh, RUN, APP_DIR, REDIS_PASSWORD_FILE, TOKEN_KEYS_FILE and the origin function.
 
 # step_json BUNDLE NAME: the step's plan.json entry.
 step_json() { jq -c --arg n "$2" '.steps[] | select(.name == $n)' "$1/plan.json"; }
@@ -31,6 +31,7 @@ issue_certificate() {
 supplied_value() {
     case $1 in
         RedisPassword) cat "$REDIS_PASSWORD_FILE" ;;
+        TokenKeys) cat "$TOKEN_KEYS_FILE" ;;
         OriginCertificate) cat "$RUN/ca/current.crt" ;;
         *) die "no value for supplied files of kind $1" ;;
     esac
