@@ -62,7 +62,7 @@ public sealed record CloudflareSettings
     [Doc("Tiered Cache with Smart topology: one upper tier fetches from the origin for all edges, so origin egress scales with channels, not viewers.")]
     public bool TieredCache { get; init; } = true;
 
-    [Doc("Edge TTL of segments. Must be at least the plan's minimum (Free 2h, Pro 1h).")]
+    [Doc("Edge TTL of segments (2xx and 304; redirects and errors are not stored). Must be at least the plan's minimum (Free 2h, Pro 1h).")]
     public Duration SegmentEdgeTtl { get; init; } = Duration.FromSeconds(86_400);
 
     [Doc("Edge TTL of playlists on Business and Enterprise (null: respect the origin's max-age, the only choice below Business).")]
