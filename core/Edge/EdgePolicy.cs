@@ -20,14 +20,18 @@ public sealed record EdgeTtl(string Mode, long? Seconds, IReadOnlyList<StatusCod
     public static EdgeTtl RespectOrigin { get; } = new("respect_origin", null, []);
 
     /// <summary>
-    /// The edge's own TTL for a success; every other status is not stored. "Override origin" ignores the
+    /// The edge's own TTL for a success; redirects and errors are not stored. "Override origin" ignores the
     /// origin's Cache-Control (https://developers.cloudflare.com/cache/how-to/cache-rules/settings/#edge-ttl),
     /// so nginx's no-store on a media error would not count: a 404, a refused token's 403, a rate limit's
     /// 429 or a failed start's 5xx would be kept for the whole TTL under a key without the token, and served
-    /// to every viewer. Redirects are not the object either. 304 keeps the TTL: it revalidates the cached
-    /// success, and Cloudflare gives a 304 the 200's TTL when none is set for it (same page, "TTL handling
-    /// for 304 and 200 status codes"). Status code TTLs are on every plan since cloudflare-docs PR #18587
-    /// (December 2024: "All Customers can Create a Cache Rule and set Edge TTL based on StatusCode").
+    /// to every viewer. A redirect is not the object either. 304 stays with the mode: it revalidates the
+    /// cached success, and a 304 TTL of its own would replace the success's at the first revalidation
+    /// (https://developers.cloudflare.com/cache/how-to/configure-cache-status-code/, "TTL handling for 304
+    /// and 200 status codes"). The provider's acceptance test combines this mode with status code TTLs of -1
+    /// (terraform-provider-cloudflare v5.19.1 internal/services/ruleset/testdata/TestAccCloudflareRuleset_SetCacheSettingsRules/3.tf).
+    /// Every plan has status code TTLs since https://github.com/cloudflare/cloudflare-docs/pull/18587
+    /// (December 2024, "All Customers can Create a Cache Rule and set Edge TTL based on StatusCode"; the page
+    /// said Enterprise before).
     /// </summary>
     public static EdgeTtl Override(long seconds) => new("override_origin", seconds, OnlySuccessStored);
 
