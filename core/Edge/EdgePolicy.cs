@@ -144,7 +144,9 @@ public sealed record EdgePolicy(
             cacheRules.Add(new("api", "Stream API: never cached", $"({host} and starts_with(http.request.uri.path, \"{api}\"))",
                 Cache: false, null, null, IgnoreQueryString: false));
 
-        // Free plans may only match on the path in a rate-limiting rule.
+        // Free plans may only match on the path (and verified bots) in a rate-limiting rule, so there the rule
+        // limits the media path on every host name in the zone
+        // (https://developers.cloudflare.com/waf/rate-limiting-rules/#availability, "Available fields in rule expression").
         string Scoped(string pathCondition) => limits.RuleExpressionMayUseHost ? $"({host} and {pathCondition})" : $"({pathCondition})";
         var rateLimits = cf.RateLimits.Select(r => new RateLimitRule(
             r.Name.Value,

@@ -68,7 +68,7 @@ public sealed record CloudflareSettings
     [Doc("Edge TTL of playlists on Business and Enterprise (null: respect the origin's max-age, the only choice below Business).")]
     public Duration? PlaylistEdgeTtl { get; init; }
 
-    [Doc("Rate-limiting rules at the edge, counted per colo and client IP. Free allows 1 rule with a 10 s period, Pro 2, Business 5.")]
+    [Doc("Rate-limiting rules at the edge, counted per colo and client IP. Free allows 1 rule with a 10 s period, matching the path only, so it limits that path on every host name in the zone; Pro 2, Business 5.")]
     [Count(0, 100)]
     public IReadOnlyList<EdgeRateLimit> RateLimits { get; init; } =
         [new EdgeRateLimit { Name = new("media-flood"), Scope = RateLimitScope.Media, Requests = 200, Period = Duration.FromSeconds(10), MitigationTimeout = Duration.FromSeconds(10) }];
