@@ -16,9 +16,20 @@ internal static class EdgeRules
             CacheKey = rule.IgnoreQueryString ? WithoutQueryString : null,
         });
 
-    private static Input<CF.RulesetRuleActionParametersEdgeTtlArgs>? Ttl(EdgeTtl? ttl) => ttl is null
-        ? null
-        : (Input<CF.RulesetRuleActionParametersEdgeTtlArgs>)new CF.RulesetRuleActionParametersEdgeTtlArgs { Mode = ttl.Mode, Default = ttl.Seconds is { } s ? checked((int)s) : null };
+    private static Input<CF.RulesetRuleActionParametersEdgeTtlArgs>? Ttl(EdgeTtl? ttl)
+    {
+        if (ttl is null) return null;
+        var mapped = new CF.RulesetRuleActionParametersEdgeTtlArgs { Mode = ttl.Mode, Default = ttl.Seconds is { } s ? checked((int)s) : null };
+        // status_code_ttl must hold at least one entry when present (terraform-provider-cloudflare v5.19.1
+        // internal/services/ruleset/schema.go, listvalidator.SizeAtLeast(1)): an empty list stays unset.
+        if (ttl.StatusCodeTtls.Count > 0)
+            mapped.StatusCodeTtls = ttl.StatusCodeTtls.Select(t => new CF.RulesetRuleActionParametersEdgeTtlStatusCodeTtlArgs
+            {
+                StatusCodeRange = new CF.RulesetRuleActionParametersEdgeTtlStatusCodeTtlStatusCodeRangeArgs { From = t.From, To = t.To },
+                Value = checked((int)t.Value),
+            }).ToList();
+        return mapped;
+    }
 
     private static Input<CF.RulesetRuleActionParametersBrowserTtlArgs>? Browser(BrowserTtl? ttl) => ttl is null
         ? null

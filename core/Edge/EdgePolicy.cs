@@ -3,11 +3,45 @@ using Origin.Settings;
 
 namespace Origin.Edge;
 
-/// <summary>How long the edge keeps a response: its own TTL, or the origin's Cache-Control.</summary>
-public sealed record EdgeTtl(string Mode, long? Seconds)
+/// <summary>
+/// The edge TTL for origin responses whose status is in From..To (inclusive), whatever their Cache-Control.
+/// Value is seconds; -1 means no-store and 0 no-cache (https://developers.cloudflare.com/cache/how-to/configure-cache-status-code/,
+/// "Syntax"; terraform-provider-cloudflare v5.19.1 internal/services/ruleset/schema.go, edge_ttl.status_code_ttl).
+/// </summary>
+public sealed record StatusCodeTtl(int From, int To, long Value)
 {
-    public static EdgeTtl RespectOrigin { get; } = new("respect_origin", null);
-    public static EdgeTtl Override(long seconds) => new("override_origin", seconds);
+    public const long NoStore = -1;
+}
+
+/// <summary>How long the edge keeps a response: its own TTL, or the origin's Cache-Control.</summary>
+/// <param name="StatusCodeTtls">TTLs that replace the mode's for responses of these statuses.</param>
+public sealed record EdgeTtl(string Mode, long? Seconds, IReadOnlyList<StatusCodeTtl> StatusCodeTtls)
+{
+    public static EdgeTtl RespectOrigin { get; } = new("respect_origin", null, []);
+
+    /// <summary>
+    /// The edge's own TTL for a success; redirects and errors are not stored. "Override origin" ignores the
+    /// origin's Cache-Control (https://developers.cloudflare.com/cache/how-to/cache-rules/settings/#edge-ttl),
+    /// so nginx's no-store on a media error would not count: a 404, a refused token's 403, a rate limit's
+    /// 429 or a failed start's 5xx would be kept for the whole TTL under a key without the token, and served
+    /// to every viewer. A redirect is not the object either. 304 stays with the mode: it revalidates the
+    /// cached success, and a 304 TTL of its own would replace the success's at the first revalidation
+    /// (https://developers.cloudflare.com/cache/how-to/configure-cache-status-code/, "TTL handling for 304
+    /// and 200 status codes"). The provider's acceptance test combines this mode with status code TTLs of -1
+    /// (terraform-provider-cloudflare v5.19.1 internal/services/ruleset/testdata/TestAccCloudflareRuleset_SetCacheSettingsRules/3.tf).
+    /// Every plan has status code TTLs since https://github.com/cloudflare/cloudflare-docs/pull/18587
+    /// (December 2024, "All Customers can Create a Cache Rule and set Edge TTL based on StatusCode"; the page
+    /// said Enterprise before).
+    /// </summary>
+    public static EdgeTtl Override(long seconds) => new("override_origin", seconds, OnlySuccessStored);
+
+    private static readonly IReadOnlyList<StatusCodeTtl> OnlySuccessStored =
+        [new(300, 303, StatusCodeTtl.NoStore), new(305, 599, StatusCodeTtl.NoStore)];
+
+    public bool Equals(EdgeTtl? other) =>
+        other is not null && Mode == other.Mode && Seconds == other.Seconds && StatusCodeTtls.SequenceEqual(other.StatusCodeTtls);
+
+    public override int GetHashCode() => HashCode.Combine(Mode, Seconds, StatusCodeTtls.Count);
 }
 
 /// <summary>
@@ -104,10 +138,10 @@ public sealed record EdgePolicy(
         // Browsers respect the origin's Cache-Control for media: max-age=1 on playlists, immutable segments.
         var cacheRules = new List<CacheRule>
         {
-            new("segments", $"HLS segments: immutable, cached {cf.SegmentEdgeTtl} at the edge, one cache entry for all viewers", segments,
+            new("segments", $"HLS segments: immutable, cached {cf.SegmentEdgeTtl} at the edge (errors never), one cache entry for all viewers", segments,
                 Cache: true, EdgeTtl.Override(cf.SegmentEdgeTtl.Seconds), BrowserTtl.RespectOrigin, IgnoreQueryString: true),
             new("playlists", cf.PlaylistEdgeTtl is { } ttl
-                    ? $"HLS playlists: cached {ttl} at the edge, one cache entry for all viewers"
+                    ? $"HLS playlists: cached {ttl} at the edge (errors never), one cache entry for all viewers"
                     : "HLS playlists: cached for the origin's max-age (half a segment), one cache entry for all viewers", playlists,
                 Cache: true, cf.PlaylistEdgeTtl is { } t ? EdgeTtl.Override(t.Seconds) : EdgeTtl.RespectOrigin, BrowserTtl.RespectOrigin, IgnoreQueryString: true),
         };
@@ -115,7 +149,9 @@ public sealed record EdgePolicy(
             cacheRules.Add(new("api", "Stream API: never cached", $"({host} and starts_with(http.request.uri.path, \"{api}\"))",
                 Cache: false, null, null, IgnoreQueryString: false));
 
-        // Free plans may only match on the path in a rate-limiting rule.
+        // Free plans may only match on the path (and verified bots) in a rate-limiting rule, so there the rule
+        // limits the media path on every host name in the zone
+        // (https://developers.cloudflare.com/waf/rate-limiting-rules/#availability, "Available fields in rule expression").
         string Scoped(string pathCondition) => limits.RuleExpressionMayUseHost ? $"({host} and {pathCondition})" : $"({pathCondition})";
         var rateLimits = cf.RateLimits.Select(r => new RateLimitRule(
             r.Name.Value,

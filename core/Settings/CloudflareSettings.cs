@@ -62,13 +62,13 @@ public sealed record CloudflareSettings
     [Doc("Tiered Cache with Smart topology: one upper tier fetches from the origin for all edges, so origin egress scales with channels, not viewers.")]
     public bool TieredCache { get; init; } = true;
 
-    [Doc("Edge TTL of segments. Must be at least the plan's minimum (Free 2h, Pro 1h).")]
+    [Doc("Edge TTL of segments (2xx and 304; redirects and errors are not stored). Must be at least the plan's minimum (Free 2h, Pro 1h).")]
     public Duration SegmentEdgeTtl { get; init; } = Duration.FromSeconds(86_400);
 
     [Doc("Edge TTL of playlists on Business and Enterprise (null: respect the origin's max-age, the only choice below Business).")]
     public Duration? PlaylistEdgeTtl { get; init; }
 
-    [Doc("Rate-limiting rules at the edge, counted per colo and client IP. Free allows 1 rule with a 10 s period, Pro 2, Business 5.")]
+    [Doc("Rate-limiting rules at the edge, counted per colo and client IP. Free allows 1 rule with a 10 s period, matching the path only, so it limits that path on every host name in the zone; Pro 2, Business 5.")]
     [Count(0, 100)]
     public IReadOnlyList<EdgeRateLimit> RateLimits { get; init; } =
         [new EdgeRateLimit { Name = new("media-flood"), Scope = RateLimitScope.Media, Requests = 200, Period = Duration.FromSeconds(10), MitigationTimeout = Duration.FromSeconds(10) }];

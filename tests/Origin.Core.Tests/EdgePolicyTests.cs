@@ -27,6 +27,38 @@ public class EdgePolicyTests
         Assert.Equal(EdgeTtl.Override(1), business.CacheRules.Single(r => r.Ref == "playlists").EdgeTtl);
     }
 
+    /// <summary>
+    /// The edge TTL Cloudflare gives a response of this status under the rule, null for not stored: a matching
+    /// status code TTL replaces the mode's, -1 is no-store (https://developers.cloudflare.com/cache/how-to/configure-cache-status-code/,
+    /// https://developers.cloudflare.com/cache/how-to/cache-rules/settings/#edge-ttl); "override origin" keeps the rest for its TTL.
+    /// </summary>
+    private static long? EdgeKeeps(EdgeTtl ttl, int status)
+    {
+        var byStatus = ttl.StatusCodeTtls.FirstOrDefault(t => t.From <= status && status <= t.To);
+        var seconds = byStatus?.Value ?? ttl.Seconds;
+        return seconds == StatusCodeTtl.NoStore ? null : seconds;
+    }
+
+    [Fact]
+    public void An_edge_ttl_that_overrides_the_origin_stores_only_successes_and_revalidations()
+    {
+        // Override ignores nginx's no-store on errors: without status code TTLs a 404, a refused token, a
+        // rate limit or a failed start would be every viewer's answer for the whole TTL.
+        var business = EdgePolicy.Build(Stacks.Valid("cloudflare.plan=business", "cloudflare.playlistEdgeTtl=1s"));
+        var overriding = Prod.CacheRules.Concat(business.CacheRules).Where(r => r.EdgeTtl?.Mode == "override_origin").ToList();
+        Assert.Equal(["segments", "segments", "playlists"], overriding.Select(r => r.Ref));
+        int[] errors = [301, 302, 303, 307, 308, 400, 401, 403, 404, 410, Stacks.Valid().Nginx.RateLimits.Status, 500, 502, 503, 504, 599];
+        foreach (var ttl in overriding.Select(r => r.EdgeTtl!))
+        {
+            Assert.All(new[] { 200, 206, 304 }, status => Assert.Equal(ttl.Seconds, EdgeKeeps(ttl, status)));
+            Assert.All(errors, status => Assert.Null(EdgeKeeps(ttl, status)));
+            // The provider's bounds for a status code range (terraform-provider-cloudflare v5.19.1 schema.go).
+            Assert.All(ttl.StatusCodeTtls, t => Assert.True(100 <= t.From && t.From <= t.To && t.To <= 999));
+        }
+        // Respecting the origin needs none: nginx's no-store on errors counts.
+        Assert.Empty(Prod.CacheRules.Single(r => r.Ref == "playlists").EdgeTtl!.StatusCodeTtls);
+    }
+
     [Fact]
     public void The_api_is_never_cached()
     {

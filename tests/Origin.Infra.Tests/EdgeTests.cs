@@ -40,6 +40,30 @@ public sealed class EdgeTests
         Assert.Equal(false, At(rules.Single(r => At(r, "ref") is "api"), "actionParameters", "cache"));
     }
 
+    [Fact]
+    public async Task Cache_rules_that_override_the_origins_ttl_send_every_non_success_status_as_no_store()
+    {
+        // "Override origin" ignores nginx's no-store on errors; the rule's status code TTLs keep them out
+        // (value -1 is no-store: terraform-provider-cloudflare v5.19.1 internal/services/ruleset/schema.go).
+        var stack = StackFile.Prod.With("cloudflare.plan", "\"business\"").With("cloudflare.playlistEdgeTtl", "\"1s\"");
+        var run = await RunAsync(stack);
+        var rules = List(run.Inputs(Types.Ruleset, "cache-rules")["rules"]);
+        (double From, double To, double Value)[] noStoreUnlessSuccess = [(300, 303, -1), (305, 599, -1)];
+        foreach (var rule in rules.Where(r => At(r, "ref") is "segments" or "playlists"))
+        {
+            Assert.Equal("override_origin", At(rule, "actionParameters", "edgeTtl", "mode"));
+            var byStatus = List(At(rule, "actionParameters", "edgeTtl", "statusCodeTtls")).Select(t => (
+                (double)At(t, "statusCodeRange", "from")!, (double)At(t, "statusCodeRange", "to")!, (double)At(t, "value")!));
+            Assert.Equal(noStoreUnlessSuccess, byStatus);
+        }
+
+        // Respecting the origin, the playlist rule sends no status code TTLs: the provider refuses an empty list.
+        var prod = List((await RunAsync(StackFile.Prod)).Inputs(Types.Ruleset, "cache-rules")["rules"]);
+        var playlists = prod.Single(r => At(r, "ref") is "playlists");
+        Assert.Equal("respect_origin", At(playlists, "actionParameters", "edgeTtl", "mode"));
+        Assert.Null(At(playlists, "actionParameters", "edgeTtl", "statusCodeTtls"));
+    }
+
     [Theory]
     [InlineData("prod", 1)]
     [InlineData("hcloud-test", 2)]
