@@ -19,6 +19,9 @@ internal static class EdgeRules
             Cache = rule.Cache,
             EdgeTtl = Ttl(rule.EdgeTtl),
             CacheKey = rule.IgnoreQueryString ? WithoutQueryString : null,
+            BrowserTtl = rule.BrowserTtl is { } browser
+                ? new CF.RulesetRuleActionParametersBrowserTtlArgs { Mode = browser.Mode, Default = browser.Seconds is { } s ? checked((int)s) : null }
+                : null,
         },
     };
 

@@ -10,10 +10,22 @@ public sealed record EdgeTtl(string Mode, long? Seconds)
     public static EdgeTtl Override(long seconds) => new("override_origin", seconds);
 }
 
+/// <summary>
+/// How long browsers may keep a response. Without one on the rule, the zone's Browser Cache TTL (4 hours on
+/// every plan) replaces any shorter origin max-age
+/// (https://developers.cloudflare.com/cache/how-to/edge-browser-cache-ttl/): a live playlist would freeze in the
+/// viewer's browser. respect_origin passes the origin's Cache-Control through.
+/// </summary>
+public sealed record BrowserTtl(string Mode, long? Seconds)
+{
+    public static BrowserTtl RespectOrigin { get; } = new("respect_origin", null);
+}
+
 /// <summary>One rule of the zone's http_request_cache_settings ruleset.</summary>
+/// <param name="BrowserTtl">Null: the zone's Browser Cache TTL applies to what the rule caches.</param>
 /// <param name="IgnoreQueryString">Cache key without the query string, so a per-viewer token does not split the cache (AUDIT-NOTES #13).
 /// Cloudflare offers per-parameter exclusion only on Enterprise; ignoring the whole query string works on every plan and the media URLs carry nothing else.</param>
-public sealed record CacheRule(string Ref, string Description, string Expression, bool Cache, EdgeTtl? EdgeTtl, bool IgnoreQueryString);
+public sealed record CacheRule(string Ref, string Description, string Expression, bool Cache, EdgeTtl? EdgeTtl, bool IgnoreQueryString, BrowserTtl? BrowserTtl = null);
 
 /// <summary>One rule of the zone's http_ratelimit ruleset.</summary>
 public sealed record RateLimitRule(
@@ -52,11 +64,12 @@ public sealed record EdgePolicy(
         var cacheRules = new List<CacheRule>
         {
             new("segments", $"HLS segments: immutable, cached {cf.SegmentEdgeTtl} at the edge, one cache entry for all viewers", segments,
-                Cache: true, EdgeTtl.Override(cf.SegmentEdgeTtl.Seconds), IgnoreQueryString: true),
+                Cache: true, EdgeTtl.Override(cf.SegmentEdgeTtl.Seconds), IgnoreQueryString: true, BrowserTtl.RespectOrigin),
             new("playlists", cf.PlaylistEdgeTtl is { } ttl
                     ? $"HLS playlists: cached {ttl} at the edge, one cache entry for all viewers"
                     : "HLS playlists: cached for the origin's max-age (half a segment), one cache entry for all viewers", playlists,
-                Cache: true, cf.PlaylistEdgeTtl is { } t ? EdgeTtl.Override(t.Seconds) : EdgeTtl.RespectOrigin, IgnoreQueryString: true),
+                Cache: true, cf.PlaylistEdgeTtl is { } t ? EdgeTtl.Override(t.Seconds) : EdgeTtl.RespectOrigin, IgnoreQueryString: true,
+                BrowserTtl.RespectOrigin),
         };
         if (s.Nginx.ApiPrefix is { } api)
             cacheRules.Add(new("api", "Stream API: never cached", $"({host} and starts_with(http.request.uri.path, \"{api}\"))",

@@ -26,11 +26,15 @@ public sealed class EdgeTests
             Assert.Equal(rule.Cache, At(mapped, "actionParameters", "cache"));
             Assert.Equal(rule.EdgeTtl?.Mode, At(mapped, "actionParameters", "edgeTtl", "mode"));
             Assert.Equal((double?)rule.EdgeTtl?.Seconds, At(mapped, "actionParameters", "edgeTtl", "default"));
+            Assert.Equal(rule.BrowserTtl?.Mode, At(mapped, "actionParameters", "browserTtl", "mode"));
             // The viewer's ?token= (and anything else after the ?) is not part of the cache key.
             Assert.Equal(rule.IgnoreQueryString ? true : null, At(mapped, "actionParameters", "cacheKey", "customKey", "queryString", "exclude", "all"));
         }
         Assert.All(rules.Where(r => At(r, "ref") is "segments" or "playlists"),
             r => Assert.Equal(true, At(r, "actionParameters", "cacheKey", "customKey", "queryString", "exclude", "all")));
+        // Without a browser TTL on the rule, the zone's 4-hour Browser Cache TTL would freeze playlists in browsers.
+        Assert.All(rules.Where(r => At(r, "ref") is "segments" or "playlists"),
+            r => Assert.Equal("respect_origin", At(r, "actionParameters", "browserTtl", "mode")));
         Assert.Equal(86_400.0, At(rules.Single(r => At(r, "ref") is "segments"), "actionParameters", "edgeTtl", "default"));
         Assert.Equal(false, At(rules.Single(r => At(r, "ref") is "api"), "actionParameters", "cache"));
     }
