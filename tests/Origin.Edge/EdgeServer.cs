@@ -194,6 +194,13 @@ public sealed class EdgeServer : IAsyncDisposable
             await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
             edge.OriginHeaders(proxyRequest, httpContext.Request, clientIp);
         }
+
+        public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+        {
+            var copy = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+            httpContext.Response.Headers["CF-Cache-Status"] = nameof(CacheStatus.Dynamic).ToUpperInvariant();
+            return copy;
+        }
     }
 
     private async Task Answer(HttpContext context, int status, string body, RequestFields fields, string clientIp, string? rule)

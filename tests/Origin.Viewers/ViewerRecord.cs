@@ -1,0 +1,32 @@
+namespace Origin.Viewers;
+
+/// <summary>A playlist load as the player saw it: the live window's first and last media sequence numbers.</summary>
+public sealed record PlaylistView(TimeSpan At, long First, long Last);
+
+/// <summary>What one viewer saw over one play.</summary>
+/// <param name="FirstFrame">From the player's start to its first frame; null if it never got one.</param>
+/// <param name="Stalls">Each wait for data after the first frame, with its length.</param>
+/// <param name="BufferAhead">Seconds buffered ahead of the playhead, sampled after the first frame.</param>
+public sealed record ViewerRecord(
+    string Player,
+    TimeSpan? FirstFrame,
+    IReadOnlyList<TimeSpan> Stalls,
+    IReadOnlyList<double> BufferAhead,
+    IReadOnlyList<PlaylistView> Playlists,
+    IReadOnlyList<string> Errors,
+    TimeSpan Played)
+{
+    public TimeSpan Stalled => Stalls.Aggregate(TimeSpan.Zero, (a, b) => a + b);
+
+    /// <summary>How far the live window moved while the viewer watched (media sequence of the first segment listed).</summary>
+    public long SequenceProgress => Playlists.Count == 0 ? 0 : Playlists[^1].First - Playlists[0].First;
+
+    public double MinBufferAhead => BufferAhead.Count == 0 ? 0 : BufferAhead.Min();
+
+    public double MedianBufferAhead => BufferAhead.Count == 0 ? 0 : BufferAhead.Order().ElementAt(BufferAhead.Count / 2);
+
+    public override string ToString() =>
+        $"{Player}: first frame {(FirstFrame is { } f ? $"{f.TotalSeconds:F2} s" : "never")}, {Stalls.Count} stalls ({Stalled.TotalSeconds:F2} s) in {Played.TotalSeconds:F0} s, " +
+        $"buffer ahead min {MinBufferAhead:F2} s median {MedianBufferAhead:F2} s, media sequence +{SequenceProgress} over {Playlists.Count} playlist loads, " +
+        $"{Errors.Count} errors{(Errors.Count > 0 ? ": " + string.Join("; ", Errors.Distinct().Take(5)) : "")}";
+}

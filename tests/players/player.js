@@ -1,0 +1,51 @@
+// What a viewer sees, recorded for the end-to-end tests (read as window.viewer):
+// firstFrameMs   from page start to the first decoded video frame (requestVideoFrameCallback)
+// stalls         each time playback waited for data after the first frame ('waiting' to 'playing'), with its length
+// buffer         samples of seconds buffered ahead of the playhead, every 250 ms after the first frame
+// playlists      each media playlist load: hls.js's view of the live window (first and last media sequence)
+// errors         every hls.js error event, fatal or not
+// hls.js is used with its default configuration: what an app embedding it gets
+// (https://github.com/video-dev/hls.js/blob/v1.7.4/docs/API.md#fine-tuning).
+"use strict";
+const started = performance.now();
+const since = () => Math.round(performance.now() - started);
+const viewer = { firstFrameMs: null, stalls: [], buffer: [], playlists: [], errors: [], ended: false };
+window.viewer = viewer;
+
+const video = document.getElementById("video");
+const src = new URLSearchParams(location.search).get("src");
+const hls = new Hls();
+
+hls.on(Hls.Events.LEVEL_LOADED, (_, data) => viewer.playlists.push({
+  at: since(), first: data.details.startSN, last: data.details.endSN, segments: data.details.fragments.length,
+}));
+hls.on(Hls.Events.ERROR, (_, data) => viewer.errors.push({ at: since(), type: data.type, details: data.details, fatal: data.fatal }));
+hls.on(Hls.Events.MANIFEST_PARSED, () => video.play().catch(e => viewer.errors.push({ at: since(), type: "play", details: String(e), fatal: true })));
+
+video.requestVideoFrameCallback(() => { viewer.firstFrameMs = since(); });
+let stallStarted = null;
+video.addEventListener("waiting", () => {
+  if (viewer.firstFrameMs !== null && stallStarted === null) stallStarted = performance.now();
+});
+video.addEventListener("playing", () => {
+  if (stallStarted === null) return;
+  viewer.stalls.push({ at: since(), ms: Math.round(performance.now() - stallStarted) });
+  stallStarted = null;
+});
+video.addEventListener("ended", () => { viewer.ended = true; });
+
+setInterval(() => {
+  if (viewer.firstFrameMs === null) return;
+  const b = video.buffered, t = video.currentTime;
+  let ahead = 0;
+  for (let i = 0; i < b.length; i++) if (b.start(i) <= t + 0.1 && t <= b.end(i)) ahead = b.end(i) - t;
+  viewer.buffer.push({ at: since(), ahead: Math.round(ahead * 1000) / 1000 });
+}, 250);
+
+// A stall still going on when the test reads the record counts too, as far as it lasted.
+window.viewerNow = () => Object.assign({}, viewer, {
+  stalling: stallStarted === null ? null : Math.round(performance.now() - stallStarted),
+});
+
+hls.loadSource(src);
+hls.attachMedia(video);
