@@ -19,15 +19,17 @@ internal static class EdgeRules
             Cache = rule.Cache,
             EdgeTtl = Ttl(rule.EdgeTtl),
             CacheKey = rule.IgnoreQueryString ? WithoutQueryString : null,
-            BrowserTtl = rule.BrowserTtl is { } browser
-                ? new CF.RulesetRuleActionParametersBrowserTtlArgs { Mode = browser.Mode, Default = browser.Seconds is { } s ? checked((int)s) : null }
-                : null,
+            BrowserTtl = BrowserTtl(rule.BrowserTtl),
         },
     };
 
     private static Input<CF.RulesetRuleActionParametersEdgeTtlArgs>? Ttl(EdgeTtl? ttl) => ttl is null
         ? null
         : (Input<CF.RulesetRuleActionParametersEdgeTtlArgs>)new CF.RulesetRuleActionParametersEdgeTtlArgs { Mode = ttl.Mode, Default = ttl.Seconds is { } s ? checked((int)s) : null };
+
+    private static Input<CF.RulesetRuleActionParametersBrowserTtlArgs>? BrowserTtl(BrowserTtl? ttl) => ttl is null
+        ? null
+        : (Input<CF.RulesetRuleActionParametersBrowserTtlArgs>)new CF.RulesetRuleActionParametersBrowserTtlArgs { Mode = ttl.Mode, Default = ttl.Seconds is { } s ? checked((int)s) : null };
 
     /// <summary>A cache key that leaves the whole query string out, so a per-viewer token does not split the cache.</summary>
     private static Input<CF.RulesetRuleActionParametersCacheKeyArgs> WithoutQueryString => new CF.RulesetRuleActionParametersCacheKeyArgs

@@ -26,9 +26,12 @@ internal static class ServiceRules
             f.Warn(Of("stream.threads"), "1 selects gunicorn's sync worker, which closes every connection: nginx's upstream keepalive will never reuse one");
         if (s.Hls.InitSeconds > 0 && s.Hls.InitSeconds < s.Hls.SegmentSeconds)
             f.Warn(Of("hls.initSeconds"), $"{s.Hls.InitSeconds}s segments first and {s.Hls.SegmentSeconds}s after change the playlist's EXT-X-TARGETDURATION mid-stream, which RFC 8216 6.2.1 forbids; some players stall on it");
-        var coldStart = (s.Hls.InitSeconds > 0 ? s.Hls.InitSeconds : s.Hls.SegmentSeconds) + s.Hls.SegmentSeconds;
+        if (s.Hls.StartSegments > s.Hls.ListSize)
+            f.Error(Of("hls.startSegments"), $"at most hls.listSize ({s.Hls.ListSize}): the playlist never lists more", s.Hls.StartSegments.ToString());
+        // The first segment, the others of the start, and one segment of slack for keyframes late in the source.
+        var coldStart = (s.Hls.InitSeconds > 0 ? s.Hls.InitSeconds : s.Hls.SegmentSeconds) + s.Hls.StartSegments * s.Hls.SegmentSeconds;
         if (st.TimeoutSeconds < 2 * coldStart)
-            f.Error(Of("stream.timeoutSeconds"), $"at least {2 * coldStart}s: a cold start waits for FFmpeg's first segment (about {coldStart}s)", st.TimeoutSeconds.ToString());
+            f.Error(Of("stream.timeoutSeconds"), $"at least {2 * coldStart}s: a cold start waits for FFmpeg's first {s.Hls.StartSegments} segment(s) (about {coldStart}s)", st.TimeoutSeconds.ToString());
         switch (st.Source.Kind)
         {
             case AppSourceKind.Local when st.Source.Path is null:

@@ -34,6 +34,8 @@ public sealed class HlsJsPlayers : IAsyncDisposable
                 [
                     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required",
+                    // Several viewers play at once: none of their pages may be throttled as a background one.
+                    "--disable-renderer-backgrounding", "--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows",
                     $"--host-resolver-rules=MAP {hostName} 127.0.0.1",
                 ],
             });
@@ -84,7 +86,8 @@ public sealed class HlsJsViewer(IBrowserContext context, IPage page) : IAsyncDis
                 .Select(p => new PlaylistView(Ms(p.GetProperty("at")), p.GetProperty("first").GetInt64(), p.GetProperty("last").GetInt64())).ToList(),
             json.GetProperty("errors").EnumerateArray()
                 .Select(e => $"{e.GetProperty("details").GetString()}{(e.GetProperty("fatal").GetBoolean() ? " (fatal)" : "")}").ToList(),
-            DateTime.UtcNow - _opened);
+            DateTime.UtcNow - _opened,
+            json.GetProperty("steps").EnumerateObject().Select(p => (p.Name, Ms(p.Value))).ToList());
     }
 
     public async ValueTask DisposeAsync() => await context.CloseAsync();

@@ -1,7 +1,10 @@
 namespace Origin.Viewers;
 
 /// <summary>A playlist load as the player saw it: the live window's first and last media sequence numbers.</summary>
-public sealed record PlaylistView(TimeSpan At, long First, long Last);
+public sealed record PlaylistView(TimeSpan At, long First, long Last)
+{
+    public int Segments => (int)(Last - First + 1);
+}
 
 /// <summary>What one viewer saw over one play.</summary>
 /// <param name="FirstFrame">From the player's start to its first frame; null if it never got one.</param>
@@ -14,7 +17,8 @@ public sealed record ViewerRecord(
     IReadOnlyList<double> BufferAhead,
     IReadOnlyList<PlaylistView> Playlists,
     IReadOnlyList<string> Errors,
-    TimeSpan Played)
+    TimeSpan Played,
+    IReadOnlyList<(string Step, TimeSpan At)>? Steps = null)
 {
     public TimeSpan Stalled => Stalls.Aggregate(TimeSpan.Zero, (a, b) => a + b);
 
@@ -27,6 +31,7 @@ public sealed record ViewerRecord(
 
     public override string ToString() =>
         $"{Player}: first frame {(FirstFrame is { } f ? $"{f.TotalSeconds:F2} s" : "never")}, {Stalls.Count} stalls ({Stalled.TotalSeconds:F2} s) in {Played.TotalSeconds:F0} s, " +
-        $"buffer ahead min {MinBufferAhead:F2} s median {MedianBufferAhead:F2} s, media sequence +{SequenceProgress} over {Playlists.Count} playlist loads, " +
+        (Player == "hls.js" && Playlists.Count > 0 ? $"first playlist {Playlists[0].Segments} segments, " : "") + $"buffer ahead min {MinBufferAhead:F2} s median {MedianBufferAhead:F2} s, media sequence +{SequenceProgress} over {Playlists.Count} playlist loads, " +
+        (Steps is { Count: > 0 } ? $"start: {string.Join(", ", Steps.Select(s => $"{s.Step} {s.At.TotalSeconds:F2} s"))}, " : "") +
         $"{Errors.Count} errors{(Errors.Count > 0 ? ": " + string.Join("; ", Errors.Distinct().Take(5)) : "")}";
 }

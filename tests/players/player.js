@@ -1,24 +1,29 @@
 // What a viewer sees, recorded for the end-to-end tests (read as window.viewer):
-// firstFrameMs   from page start to the first decoded video frame (requestVideoFrameCallback)
+// firstFrameMs   from the player's start (hls.loadSource, the viewer pressing play) to the first decoded video
+//                frame (requestVideoFrameCallback); loading the page itself is not the stream's doing
 // stalls         each time playback waited for data after the first frame ('waiting' to 'playing'), with its length
 // buffer         samples of seconds buffered ahead of the playhead, every 250 ms after the first frame
 // playlists      each media playlist load: hls.js's view of the live window (first and last media sequence)
 // errors         every hls.js error event, fatal or not
+// steps          when the first playlist, the first segment and its buffering were done (where a slow start went)
 // hls.js is used with its default configuration: what an app embedding it gets
 // (https://github.com/video-dev/hls.js/blob/v1.7.4/docs/API.md#fine-tuning).
 "use strict";
-const started = performance.now();
+let started = performance.now();
 const since = () => Math.round(performance.now() - started);
-const viewer = { firstFrameMs: null, stalls: [], buffer: [], playlists: [], errors: [], ended: false };
+const viewer = { firstFrameMs: null, stalls: [], buffer: [], playlists: [], errors: [], ended: false, steps: {} };
+const step = name => { if (!(name in viewer.steps)) viewer.steps[name] = since(); };
 window.viewer = viewer;
 
 const video = document.getElementById("video");
 const src = new URLSearchParams(location.search).get("src");
 const hls = new Hls();
 
-hls.on(Hls.Events.LEVEL_LOADED, (_, data) => viewer.playlists.push({
+hls.on(Hls.Events.LEVEL_LOADED, (_, data) => step("playlist") || viewer.playlists.push({
   at: since(), first: data.details.startSN, last: data.details.endSN, segments: data.details.fragments.length,
 }));
+hls.on(Hls.Events.FRAG_LOADED, () => step("segment"));
+hls.on(Hls.Events.FRAG_BUFFERED, () => step("buffered"));
 hls.on(Hls.Events.ERROR, (_, data) => viewer.errors.push({ at: since(), type: data.type, details: data.details, fatal: data.fatal }));
 hls.on(Hls.Events.MANIFEST_PARSED, () => video.play().catch(e => viewer.errors.push({ at: since(), type: "play", details: String(e), fatal: true })));
 
@@ -47,5 +52,6 @@ window.viewerNow = () => Object.assign({}, viewer, {
   stalling: stallStarted === null ? null : Math.round(performance.now() - stallStarted),
 });
 
+started = performance.now();
 hls.loadSource(src);
 hls.attachMedia(video);

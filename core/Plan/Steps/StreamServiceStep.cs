@@ -38,6 +38,7 @@ internal static class StreamServiceStep
             ["segment_seconds"] = Template.Token(s.Hls.SegmentSeconds),
             ["init_seconds"] = Template.Token(s.Hls.InitSeconds),
             ["list_size"] = Template.Token(s.Hls.ListSize),
+            ["start_segments"] = Template.Token(s.Hls.StartSegments),
             ["token_param"] = Template.Token(st.TokenParam),
             ["start_timeout"] = Template.Token(StartTimeoutSeconds(st)),
             ["redis_port"] = Template.Token(s.Redis.Port),
