@@ -70,6 +70,5 @@ public sealed class ViewerTests(OriginFixture fixture, ITestOutputHelper output)
         // The playlist's edge TTL is its origin max-age (1 s): one fetch per refresh window at most.
         var maxAge = new Origin.Capacity.Sizing(fixture.Box.Settings).PlaylistMaxAge;
         Assert.All(playlists.GroupBy(l => l.At.ToUnixTimeSeconds() / maxAge), g => Assert.True(g.Count() == 1, $"{g.Count()} playlist fetches within {maxAge} s at {g.First().At:T}"));
-        Assert.True(edge.Count >= 3 * origin.Count, $"the edge answered most requests itself: {edge.Count} requests, {origin.Count} reached the origin");
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Origin.Box;
 using Origin.Viewers;
 
@@ -38,31 +37,18 @@ public sealed class ViewingSession
         var edgeFrom = fixture.EdgeStandIn.Log.Count;
 
         await using var browser = await HlsJsPlayers.Launch(fixture.HostName);
-        var page = new Uri($"http://{fixture.HostName}:{fixture.EdgeStandIn.Port}");
-        async Task<string> Url(string channel) => box.PlaylistUrl(channel, await box.NewToken());
-        var ffmpegPlay = Play + TimeSpan.FromSeconds(box.Hls.SegmentSeconds * window);
-        var edgeUrl = async (string channel) => $"http://127.0.0.1:{fixture.EdgeStandIn.Port}{await Url(channel)}";
-
-        var clock = Stopwatch.StartNew();
-        var coldUrls = (await Url(cold), await edgeUrl(cold));
-        var coldPlayer = browser.Open(page, coldUrls.Item1);
-        await using var coldFfmpeg = FfmpegViewer.Start(coldUrls.Item2, fixture.HostName, ffmpegPlay);
-        await using var warmFfmpeg = FfmpegViewer.Start(await edgeUrl(warm), fixture.HostName, ffmpegPlay);
-        var warmPlayers = new List<Task<HlsJsViewer>>();
-        for (var i = 0; i < WarmHlsJs; i++) warmPlayers.Add(browser.Open(page, await Url(warm)));
-        var pages = (await Task.WhenAll(warmPlayers.Append(coldPlayer))).ToList();
+        var audience = new Audience(box, fixture.EdgeStandIn, browser);
+        var coldPage = audience.HlsJs(cold);
+        await using var coldFfmpeg = await audience.Ffmpeg(cold, Play);
+        await using var warmFfmpeg = await audience.Ffmpeg(warm, Play);
+        var warmPages = new List<Task<HlsJsViewer>>();
+        for (var i = 0; i < WarmHlsJs; i++) warmPages.Add(audience.HlsJs(warm));
+        var pages = (await Task.WhenAll(warmPages.Append(coldPage))).ToList();
         try
         {
-            // Every page plays its minute from its own first frame; bounded for a page that never gets one.
-            var deadline = clock.Elapsed + Play + TimeSpan.FromSeconds(30);
-            while (clock.Elapsed < deadline)
-            {
-                var records = await Task.WhenAll(pages.Select(p => p.Record()));
-                if (records.All(r => r.FirstFrame is { } f && r.Played - f >= Play)) break;
-                await Task.Delay(500);
-            }
-            var recorded = await Task.WhenAll(pages.Select(p => p.Record()));
-            var ffmpeg = await Task.WhenAll(warmFfmpeg.Finish(ffmpegPlay + TimeSpan.FromSeconds(40)), coldFfmpeg.Finish(ffmpegPlay + TimeSpan.FromSeconds(40)));
+            var recorded = await Audience.Watch(pages, Play);
+            var ffmpegDeadline = Play + TimeSpan.FromSeconds(box.Hls.SegmentSeconds * window + 40);
+            var ffmpeg = await Task.WhenAll(warmFfmpeg.Finish(ffmpegDeadline), coldFfmpeg.Finish(ffmpegDeadline));
             return new ViewingSession
             {
                 WarmChannel = warm,

@@ -74,20 +74,25 @@ public sealed class HlsJsViewer(IBrowserContext context, IPage page) : IAsyncDis
     public async Task<ViewerRecord> Record()
     {
         var json = await page.EvaluateAsync<JsonElement>("() => window.viewerNow()");
-        TimeSpan Ms(JsonElement e) => TimeSpan.FromMilliseconds(e.GetDouble());
-        var stalls = json.GetProperty("stalls").EnumerateArray().Select(s => Ms(s.GetProperty("ms"))).ToList();
-        if (json.GetProperty("stalling") is { ValueKind: JsonValueKind.Number } ongoing) stalls.Add(Ms(ongoing));
+        TimeSpan Ms(JsonElement e) => e.ValueKind == JsonValueKind.Number ? TimeSpan.FromMilliseconds(e.GetDouble())
+            : throw new FormatException($"the page recorded {e} where a number of milliseconds belongs: {json}");
+        var waits = json.GetProperty("stalls").EnumerateArray().ToList();
+        if (json.GetProperty("stalling") is { ValueKind: JsonValueKind.Object } ongoing) waits.Add(ongoing);
+        // A wait with media buffered ahead is the decoder or a gap jump, not delivery: counted apart.
+        var starved = waits.ToLookup(w => w.GetProperty("ahead").GetDouble() < ViewerRecord.StarvedBelowSeconds, w => Ms(w.GetProperty("ms")));
         return new ViewerRecord(
             "hls.js",
             json.GetProperty("firstFrameMs") is { ValueKind: JsonValueKind.Number } f ? Ms(f) : null,
-            stalls,
+            starved[true].ToList(),
             json.GetProperty("buffer").EnumerateArray().Select(b => b.GetProperty("ahead").GetDouble()).ToList(),
             json.GetProperty("playlists").EnumerateArray()
                 .Select(p => new PlaylistView(Ms(p.GetProperty("at")), p.GetProperty("first").GetInt64(), p.GetProperty("last").GetInt64())).ToList(),
             json.GetProperty("errors").EnumerateArray()
                 .Select(e => $"{e.GetProperty("details").GetString()}{(e.GetProperty("fatal").GetBoolean() ? " (fatal)" : "")}").ToList(),
             DateTime.UtcNow - _opened,
-            json.GetProperty("steps").EnumerateObject().Select(p => (p.Name, Ms(p.Value))).ToList());
+            // Playwright's JSON for objects carries its reference id, "$id", beside their own properties.
+            json.GetProperty("steps").EnumerateObject().Where(p => !p.Name.StartsWith('$')).Select(p => (p.Name, Ms(p.Value))).ToList(),
+            starved[false].ToList());
     }
 
     public async ValueTask DisposeAsync() => await context.CloseAsync();
