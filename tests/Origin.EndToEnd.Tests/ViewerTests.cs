@@ -71,4 +71,20 @@ public sealed class ViewerTests(OriginFixture fixture, ITestOutputHelper output)
         var maxAge = new Origin.Capacity.Sizing(fixture.Box.Settings).PlaylistMaxAge;
         Assert.All(playlists.GroupBy(l => l.At.ToUnixTimeSeconds() / maxAge), g => Assert.True(g.Count() == 1, $"{g.Count()} playlist fetches within {maxAge} s at {g.First().At:T}"));
     }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Behind_an_edge_that_lets_the_zones_browser_ttl_apply_hls_js_freezes()
+    {
+        // The policy as it was before the cache rules set the browser TTL: browsers keep playlists 4 hours.
+        var policy = fixture.EdgeStandIn.Policy;
+        await using var edge = await fixture.StartEdge(policy with { CacheRules = policy.CacheRules.Select(r => r with { BrowserTtl = null }).ToList() });
+        var channel = await fixture.LiveChannel();
+        await using var browser = await HlsJsPlayers.Launch(fixture.HostName);
+        await using var viewer = await new Audience(fixture.Box, edge, browser).HlsJs(channel);
+        var record = (await Audience.Watch([viewer], TimeSpan.FromSeconds(30)))[0];
+        Report("hls.js, zone browser TTL", record);
+        // The browser answers every reload from its cache: the live window never moves and playback runs dry.
+        Assert.Equal(0, record.SequenceProgress);
+        Assert.NotEmpty(record.Stalls);
+    }
 }
