@@ -81,12 +81,17 @@ internal static class Report
     private static string SocketErrors(WrkResult w) =>
         w.SocketErrors == 0 ? "0" : $"{w.SocketErrors} (connect {w.Connect}, read {w.Read}, write {w.Write}, timeout {w.Timeout})";
 
-    internal static string Machine()
+    private static string Machine()
     {
-        var mem = File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
         var nginx = Run.Capture(Tools.Nginx, ["-v"]).Stderr.Trim().Replace("nginx version: ", "");
         var wrk = Run.Capture(Tools.Wrk, ["-v"]).Stdout.Split('\n')[0].Split(' ').ElementAtOrDefault(1);
-        return $"{Environment.ProcessorCount} cores, {long.Parse(mem) / 1024 / 1024} GiB, Linux {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}, " +
-               $"{nginx} (Debian's, for all three configs), wrk {wrk}";
+        return $"{Host()}, {nginx} (Debian's, for all three configs), wrk {wrk}";
+    }
+
+    /// <summary>Cores, memory and kernel of this machine.</summary>
+    internal static string Host()
+    {
+        var mem = File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        return $"{Environment.ProcessorCount} cores, {long.Parse(mem) / 1024 / 1024} GiB, Linux {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}";
     }
 }

@@ -60,9 +60,7 @@ public sealed class EdgeStandInTests(OriginFixture fixture, ITestOutputHelper ou
     public async Task Without_a_browser_ttl_on_the_rules_browsers_would_keep_playlists_four_hours()
     {
         var channel = await fixture.LiveChannel();
-        var policy = fixture.EdgeStandIn.Policy;
-        var before = policy with { CacheRules = policy.CacheRules.Select(r => r with { BrowserTtl = null }).ToList() };
-        await using var edge = await fixture.StartEdge(before);
+        await using var edge = await fixture.StartEdge(fixture.PolicyWithoutBrowserTtl());
         using var http = fixture.Viewer(fixture.NewLoopbackViewer(), edge);
         using var response = await http.Get(Box.PlaylistUrl(channel, await Box.NewToken()));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -33,8 +33,14 @@ public sealed class OriginFixture : IAsyncLifetime
     }
 
     /// <summary>An edge for <paramref name="policy"/> in front of this origin, serving the test player's page.</summary>
-    public Task<EdgeServer> StartEdge(EdgePolicy policy) => EdgeServer.Start(policy, new Uri($"http://127.0.0.1:{Box.Ports.Http}"),
-        new EdgeOptions { SitePages = new Dictionary<string, string> { [PlayerPage.UrlPrefix] = PlayerPage.Directory } });
+    public Task<EdgeServer> StartEdge(EdgePolicy policy) => EdgeServer.Start(policy, new Uri($"http://127.0.0.1:{Box.Ports.Http}"), PlayerPage.EdgeServing);
+
+    /// <summary>The stack's policy as it was before its cache rules set the browser TTL: the zone's 4 hours apply.</summary>
+    public EdgePolicy PolicyWithoutBrowserTtl()
+    {
+        var policy = EdgeStandIn.Policy;
+        return policy with { CacheRules = policy.CacheRules.Select(r => r with { BrowserTtl = null }).ToList() };
+    }
 
     /// <summary>The zone's host name: what viewers ask the edge for.</summary>
     public string HostName => EdgeStandIn.Policy.RecordName;

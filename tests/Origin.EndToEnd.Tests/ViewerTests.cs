@@ -76,8 +76,7 @@ public sealed class ViewerTests(OriginFixture fixture, ITestOutputHelper output)
     public async Task Behind_an_edge_that_lets_the_zones_browser_ttl_apply_hls_js_freezes()
     {
         // The policy as it was before the cache rules set the browser TTL: browsers keep playlists 4 hours.
-        var policy = fixture.EdgeStandIn.Policy;
-        await using var edge = await fixture.StartEdge(policy with { CacheRules = policy.CacheRules.Select(r => r with { BrowserTtl = null }).ToList() });
+        await using var edge = await fixture.StartEdge(fixture.PolicyWithoutBrowserTtl());
         var channel = await fixture.LiveChannel();
         await using var browser = await HlsJsPlayers.Launch(fixture.HostName);
         await using var viewer = await new Audience(fixture.Box, edge, browser).HlsJs(channel);

@@ -106,6 +106,9 @@ public static class PlayerPage
 
     public static string Directory => Path.Combine(Repo.Root, "tests", "players");
 
+    /// <summary>An edge stand-in's options that serve the page on the zone's host name.</summary>
+    public static Origin.EdgeStandIn.EdgeOptions EdgeServing => new() { SitePages = new Dictionary<string, string> { [UrlPrefix] = Directory } };
+
     /// <summary>Throws unless npm ci has installed hls.js from the lockfile.</summary>
     public static void RequireInstalled()
     {
