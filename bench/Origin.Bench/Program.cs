@@ -3,6 +3,19 @@ using Origin.Box;
 
 // bench/run [--duration S] [--ladder 1000,2000,...] [--configs before,audit,stack] [--kinds playlist,segment] [--timeout S]
 //           [--set section.key=value]... (renders the stack with that change) [--out FILE]
+if (args is ["cold-starts", .. var rest])
+{
+    await ColdStarts.Run(rest);
+    return;
+}
+if (args is ["chart", .. var chartArgs])
+{
+    // Redraws BENCHMARKS.png from the tables of the last run, without running it again.
+    var markdown = chartArgs is ["--out", var md] ? Path.GetFullPath(md) : Path.Combine(Repo.Root, "BENCHMARKS.md");
+    LadderChart.Draw(LadderChart.FromMarkdown(markdown), LadderChart.PathBeside(markdown));
+    Console.WriteLine($"wrote {LadderChart.PathBeside(markdown)}");
+    return;
+}
 var options = Options.Parse(args);
 Tools.RequireBox((Tools.Wrk, "wrk"));
 Console.WriteLine("starting the origin on loopback (channels at the stack's bitrate)...");
@@ -45,7 +58,9 @@ foreach (var name in options.Configs)
         }
 }
 Report.Write(options, box, results);
-Console.WriteLine($"wrote {options.Out}");
+LadderChart.Draw(results.Select(r => new LadderChart.Point(r.Load.Kind, r.Config, r.Load.Connections, r.Wrk.OkPerSecond, r.Wrk.P99Us / 1000.0)).ToList(),
+    LadderChart.PathBeside(options.Out));
+Console.WriteLine($"wrote {options.Out} and {LadderChart.PathBeside(options.Out)}");
 
 // Between steps: the servers go idle at once when wrk stops, but a token check still waiting for the API
 // would be answered during the next step; wait until the API has been idle for a while (at most a minute).

@@ -57,6 +57,7 @@ public sealed record BrowserTtl(string Mode)
 }
 
 /// <summary>One rule of the zone's http_request_cache_settings ruleset.</summary>
+/// <param name="BrowserTtl">Null: the zone's Browser Cache TTL applies to what the rule caches.</param>
 /// <param name="IgnoreQueryString">Cache key without the query string, so a per-viewer token does not split the cache (AUDIT-NOTES #13).
 /// Cloudflare offers per-parameter exclusion only on Enterprise; ignoring the whole query string works on every plan and the media URLs carry nothing else.</param>
 public sealed record CacheRule(string Ref, string Description, string Expression, bool Cache, EdgeTtl? EdgeTtl, BrowserTtl? BrowserTtl, bool IgnoreQueryString);

@@ -28,9 +28,14 @@ internal static class ServiceRules
             f.Warn(Of("stream.threads"), "1 selects gunicorn's sync worker, which closes every connection: nginx's upstream keepalive will never reuse one");
         if (s.Hls.InitSeconds > 0 && s.Hls.InitSeconds < s.Hls.SegmentSeconds)
             f.Warn(Of("hls.initSeconds"), $"{s.Hls.InitSeconds}s segments first and {s.Hls.SegmentSeconds}s after change the playlist's EXT-X-TARGETDURATION mid-stream, which RFC 8216 6.2.1 forbids; some players stall on it");
-        var coldStart = (s.Hls.InitSeconds > 0 ? s.Hls.InitSeconds : s.Hls.SegmentSeconds) + s.Hls.SegmentSeconds;
-        if (st.TimeoutSeconds < 2 * coldStart)
-            f.Error(Of("stream.timeoutSeconds"), $"at least {2 * coldStart}s: a cold start waits for FFmpeg's first segment (about {coldStart}s)", st.TimeoutSeconds.ToString());
+        if (s.Hls.StartSegments > s.Hls.ListSize)
+            f.Error(Of("hls.startSegments"), $"at most hls.listSize ({s.Hls.ListSize}): the playlist never lists more", s.Hls.StartSegments.ToString());
+        // A start waits for the first segment and the others of the start; two segments of slack for keyframes that
+        // come late in the source, and the 2 s the API's START_TIMEOUT keeps below gunicorn's timeout.
+        var coldStart = (s.Hls.InitSeconds > 0 ? s.Hls.InitSeconds : s.Hls.SegmentSeconds) + (s.Hls.StartSegments - 1) * s.Hls.SegmentSeconds;
+        var needed = coldStart + 2 * s.Hls.SegmentSeconds + 2;
+        if (st.TimeoutSeconds < needed)
+            f.Error(Of("stream.timeoutSeconds"), $"at least {needed}s: a cold start waits for FFmpeg's first {s.Hls.StartSegments} segment(s) (about {coldStart}s)", st.TimeoutSeconds.ToString());
         switch (st.Source.Kind)
         {
             case AppSourceKind.Local when st.Source.Path is null:

@@ -60,6 +60,13 @@ public class EdgePolicyTests
     }
 
     [Fact]
+    public void Browsers_keep_media_as_long_as_the_origin_says_not_the_zones_four_hours()
+    {
+        foreach (var rule in Prod.CacheRules.Where(r => r.Cache))
+            Assert.Equal(BrowserTtl.RespectOrigin, rule.BrowserTtl);
+    }
+
+    [Fact]
     public void The_api_is_never_cached()
     {
         var api = Prod.CacheRules.Single(r => r.Ref == "api");

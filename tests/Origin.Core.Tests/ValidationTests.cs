@@ -144,6 +144,16 @@ public class ValidationTests
     }
 
     [Fact]
+    public void A_cold_start_cannot_wait_for_more_segments_than_the_playlist_lists_or_the_api_may_take()
+    {
+        Assert.Equal("expected at most hls.listSize (6): the playlist never lists more, got 7",
+            ErrorAt(Stacks.Load("hls.startSegments=7"), "origin:hls.startSegments"));
+        var message = ErrorAt(Stacks.Load("hls.startSegments=6", "hls.segmentSeconds=4"), "origin:stream.timeoutSeconds");
+        Assert.Equal("expected at least 34s: a cold start waits for FFmpeg's first 6 segment(s) (about 24s), got 30", message);
+        NoErrors(Stacks.Load("hls.startSegments=6", "hls.segmentSeconds=4", "stream.timeoutSeconds=34"));
+    }
+
+    [Fact]
     public void Edge_ttl_shorter_than_the_plan_allows_is_refused()
     {
         var message = ErrorAt(Stacks.Load("cloudflare.segmentEdgeTtl=1h"), "origin:cloudflare.segmentEdgeTtl");

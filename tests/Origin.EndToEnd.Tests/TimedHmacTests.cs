@@ -1,3 +1,4 @@
+using Origin.EdgeStandIn;
 using Origin.Box;
 using Origin.Binding;
 using Origin.Edge;

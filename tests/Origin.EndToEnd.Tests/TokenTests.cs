@@ -1,3 +1,4 @@
+using Origin.EdgeStandIn;
 using System.Net;
 using System.Text.Json;
 using Xunit.Abstractions;

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Origin.Edge;
 
-namespace Origin.Box;
+namespace Origin.EdgeStandIn;
 
 /// <summary>
 /// Cloudflare's edge, as far as viewer tokens go, from its documentation alone: the
