@@ -73,7 +73,4 @@ public sealed record StreamSettings
 
     [Doc("Extra environment for the app. The HLS_* variables and REDIS_* are set by the stack.")]
     public IReadOnlyDictionary<EnvName, EnvValue> Environment { get; init; } = new Dictionary<EnvName, EnvValue>();
-
-    [Doc("systemd sandboxing of the API unit (read-only system, private /tmp, no new privileges, writable HLS directory only).")]
-    public bool Sandbox { get; init; } = true;
 }

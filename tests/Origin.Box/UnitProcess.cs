@@ -38,7 +38,8 @@ public sealed class UnitProcess : IAsyncDisposable
         ["LockPersonality"] = Sandbox, ["MemoryDenyWriteExecute"] = Sandbox, ["ReadWritePaths"] = Sandbox,
         ["ReadWriteDirectories"] = Sandbox, ["NoExecPaths"] = Sandbox, ["ExecPaths"] = Sandbox,
         ["CapabilityBoundingSet"] = Sandbox, ["SystemCallArchitectures"] = Sandbox, ["SystemCallFilter"] = Sandbox,
-        ["RemoveIPC"] = Sandbox,
+        ["RemoveIPC"] = Sandbox, ["ProcSubset"] = Sandbox, ["KeyringMode"] = Sandbox, ["PrivateNetwork"] = Sandbox,
+        ["IPAddressDeny"] = Sandbox,
     };
 
     /// <summary>What systemd gives a system service without LimitNOFILE (DefaultLimitNOFILE since v240).</summary>

@@ -12,7 +12,7 @@ begin_revert
 for exporter in prometheus-node-exporter prometheus-nginx-exporter prometheus-redis-exporter; do
     if systemctl is-enabled --quiet "$exporter.service" 2> /dev/null; then systemctl disable --now --quiet "$exporter.service"; fi
 done
-remove /etc/default/prometheus-node-exporter /etc/default/prometheus-nginx-exporter /etc/default/prometheus-redis-exporter /etc/systemd/system/prometheus-redis-exporter.service.d/origin.conf
+remove /etc/default/prometheus-node-exporter /etc/systemd/system/prometheus-node-exporter.service.d/origin.conf /etc/default/prometheus-nginx-exporter /etc/systemd/system/prometheus-nginx-exporter.service.d/origin.conf /etc/default/prometheus-redis-exporter /etc/systemd/system/prometheus-redis-exporter.service.d/origin.conf
 # Debian's own defaults come back from the packages.
 apt-get install -y -qq --reinstall -o Dpkg::Options::=--force-confmiss prometheus-node-exporter prometheus-nginx-exporter prometheus-redis-exporter > /dev/null
 systemctl daemon-reload
