@@ -25,7 +25,7 @@ internal static class PackagesStep
     {
         var user = Template.Token(c.Settings.Stream.User);
         return PlanContext.Step("packages", "Debian packages and the stream service user", [],
-            new() { ["packages"] = Template.Words(Packages(c.Settings)), ["stream_user"] = user },
+            new() { ["packages"] = Template.Words(Packages(c.Settings)), ["stream_user"] = user, ["nginx_user"] = Template.Token(c.Settings.Nginx.User) },
             new() { ["stream_user"] = user });
     }
 }
