@@ -36,9 +36,7 @@ public class MalformedStackFileTests
     public void The_binder_reports_one_error_naming_file_line_and_key(string name, byte[] content, string where, string problem)
     {
         using var dir = new TempDir();
-        var path = dir.Write(name + ".yaml", "");
-        File.WriteAllBytes(path, content);
-        var loaded = OriginConfig.LoadStackFile(path);
+        var loaded = OriginConfig.LoadStackFile(WriteFile(dir, name, content));
         var error = Assert.Single(loaded.Findings.Errors, e => e.At is not null && e.At.StartsWith(name + ".yaml", StringComparison.Ordinal));
         Assert.Contains(name + ".yaml" + where, error.ToString());
         Assert.Contains(problem, error.Message);
@@ -50,9 +48,7 @@ public class MalformedStackFileTests
     public void Origin_validate_prints_the_error_and_exits_1(string name, byte[] content, string where, string problem)
     {
         using var dir = new TempDir();
-        var path = dir.Write(name + ".yaml", "");
-        File.WriteAllBytes(path, content);
-        var result = Cli.Run("validate", path);
+        var result = Cli.Run("validate", WriteFile(dir, name, content));
         Assert.True(result.ExitCode == 1, $"exit {result.ExitCode}:\n{result.Output}");
         Assert.Contains($"error: {name}.yaml{where}", result.Stdout);
         Assert.Contains(problem, result.Stdout);
@@ -95,6 +91,13 @@ public class MalformedStackFileTests
     }
 
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static string WriteFile(TempDir dir, string name, byte[] content)
+    {
+        var path = dir[name + ".yaml"];
+        File.WriteAllBytes(path, content);
+        return path;
+    }
 
     /// <summary>Nine levels of ten aliases each: 10^9 nodes once expanded, in a few hundred bytes.</summary>
     private static string Bomb()
