@@ -50,14 +50,15 @@ public static class StackConfig
         }
         if (Load(text, path => FileKey(path), findings, name) is not { } root) return sections;
 
-        if (root is YamlScalarNode { Value: null or "" } || root is YamlScalarNode && string.IsNullOrWhiteSpace(text))
+        // No document at all (nothing but comments or blank lines) loads as an empty scalar.
+        if (root is YamlScalarNode { Value: null or "" })
         {
             Refuse(1, "", "a mapping with a config: key", "an empty file");
             return sections;
         }
         if (root is not YamlMappingNode mapping)
         {
-            findings.Error("", "a mapping with a config: key", $"{Kind(root)}", Where(root));
+            findings.Error("", "a mapping with a config: key", Kind(root), Where(root));
             return sections;
         }
         var configNode = mapping.Children.FirstOrDefault(c => (c.Key as YamlScalarNode)?.Value == "config").Value;
