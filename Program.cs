@@ -72,15 +72,16 @@ namespace Origin.Infra
         private static async Task<OriginConfig.Loaded> LoadAsync(Config config, Output<string> redisPassword, Output<IReadOnlyList<string>> tokenKeys)
         {
             var sections = new Dictionary<string, YamlDotNet.RepresentationModel.YamlNode>(StringComparer.Ordinal);
+            var unreadable = new Findings();
             foreach (var section in ConfigKeys.Sections)
-                if (config.Get(section) is { } text)
-                    sections[section] = StackConfig.ParseValue(text);
+                if (config.Get(section) is { } text && StackConfig.ParseValue(text, ConfigKeys.Of(section), unreadable) is { } node)
+                    sections[section] = node;
             // Config reads one key at a time and cannot list them, so a misspelt section would go
             // unnoticed. The engine hands the program every key in PULUMI_CONFIG: any other origin:*
             // key there is reported as unknown, as the CLI reports it.
             foreach (var key in KeysOfThisProject().Where(k => !sections.ContainsKey(k) && !ConfigKeys.SecretKeys.Contains(k) && !ConfigKeys.Sections.Contains(k)))
                 sections[key] = new YamlDotNet.RepresentationModel.YamlScalarNode(key);
-            var loaded = OriginConfig.Load(sections);
+            var loaded = OriginConfig.Load(sections, unreadable);
             // The password is checked inside an Apply, so it never leaves its secret Output: what comes out
             // are findings, which say what is wrong with it and never what it is.
             var passwordErrors = await KnownValue(Output.Tuple(redisPassword, tokenKeys).Apply(secrets =>

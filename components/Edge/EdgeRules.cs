@@ -35,10 +35,6 @@ internal static class EdgeRules
         ? null
         : (Input<CF.RulesetRuleActionParametersBrowserTtlArgs>)new CF.RulesetRuleActionParametersBrowserTtlArgs { Mode = ttl.Mode };
 
-    private static Input<CF.RulesetRuleActionParametersBrowserTtlArgs>? BrowserTtl(BrowserTtl? ttl) => ttl is null
-        ? null
-        : (Input<CF.RulesetRuleActionParametersBrowserTtlArgs>)new CF.RulesetRuleActionParametersBrowserTtlArgs { Mode = ttl.Mode, Default = ttl.Seconds is { } s ? checked((int)s) : null };
-
     /// <summary>A cache key that leaves the whole query string out, so a per-viewer token does not split the cache.</summary>
     private static Input<CF.RulesetRuleActionParametersCacheKeyArgs> WithoutQueryString => new CF.RulesetRuleActionParametersCacheKeyArgs
     {

@@ -58,7 +58,7 @@ public sealed record HcloudHostSettings
 
 public sealed record DedicatedHostSettings
 {
-    [Doc("Public address of the existing server (required in dedicated mode).")]
+    [Doc("Public address of the existing server (required in dedicated mode). Loopback, private, link-local, multicast and other addresses Cloudflare cannot reach are refused.")]
     public IpAddressValue? Address { get; init; }
 }
 

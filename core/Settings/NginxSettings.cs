@@ -24,7 +24,7 @@ public sealed record NginxSettings
         new("--with-http_stub_status_module"), new("--with-http_perl_module=dynamic"), new("--with-pcre-jit"),
     ];
 
-    [Doc("User the worker processes run as.")]
+    [Doc("User the worker processes run as; never root.")]
     public UnixName User { get; init; } = new("www-data");
 
     [Doc("worker_processes; 0 means auto (one per CPU).")]

@@ -59,7 +59,7 @@ public sealed record StreamSettings
     [Range(1024, 1_048_576)]
     public int LimitNofile { get; init; } = 65_536;
 
-    [Doc("System user the API and FFmpeg run as; owns the HLS directory.")]
+    [Doc("System user the API and FFmpeg run as, and the cleanup; owns the HLS directory. Never root.")]
     public UnixName User { get; init; } = new("streamapi");
 
     [Doc("Releases are unpacked under <installDir>/releases and <installDir>/current points at the live one.")]
@@ -71,9 +71,6 @@ public sealed record StreamSettings
     [Doc("Debian packages the app imports.")]
     public IReadOnlyList<PackageName> PythonPackages { get; init; } = [new("python3-flask"), new("python3-redis")];
 
-    [Doc("Extra environment for the app. The HLS_* variables and REDIS_* are set by the stack.")]
+    [Doc("Extra environment for the app. The HLS_* variables and REDIS_* are set by the stack; variables that change what code loads (LD_*, PATH, PYTHON*, ...) are refused.")]
     public IReadOnlyDictionary<EnvName, EnvValue> Environment { get; init; } = new Dictionary<EnvName, EnvValue>();
-
-    [Doc("systemd sandboxing of the API unit (read-only system, private /tmp, no new privileges, writable HLS directory only).")]
-    public bool Sandbox { get; init; } = true;
 }

@@ -18,6 +18,7 @@ public static class SettingsValidator
         NginxRules.Check(settings, sizing, findings);
         ServiceRules.Check(settings, sizing, findings);
         MonitoringRules.Check(settings, findings);
+        PrivilegeRules.Check(settings, findings);
         CloudflareRules.Check(settings, findings);
         CapacityRules.Check(settings, sizing, findings);
     }

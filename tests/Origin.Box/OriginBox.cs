@@ -146,6 +146,10 @@ public sealed class OriginBox : IAsyncDisposable
     /// <summary>What origin-hls-cleanup.timer starts, once.</summary>
     public Task<Run.Result> RunCleanup() => UnitProcess.RunOneshot(Unit("origin-hls-cleanup"), Root, TimeSpan.FromSeconds(30));
 
+    /// <summary>What logrotate.timer runs, forced: the rendered /etc/logrotate.d/origin-nginx, with its own state file.</summary>
+    public Run.Result RunLogrotate() =>
+        Run.Capture(Tools.Logrotate, ["--force", "--state", Root["/var/lib/logrotate/status"], Root["/etc/logrotate.d/origin-nginx"]], TimeSpan.FromSeconds(30));
+
     /// <summary>The worker processes of the running nginx master.</summary>
     public IReadOnlyList<int> NginxWorkers() =>
         Processes.Children(Nginx.MainPid).Where(p => Processes.CommandLine(p) is [var title, ..] && title.Contains("worker process")).ToList();
@@ -210,7 +214,7 @@ public sealed class OriginBox : IAsyncDisposable
         var user = Settings.Stream.User.Value;
         Root.Write("/etc/passwd", $"root:x:0:0::/root:/bin/sh\n{user}:x:990:990::/nonexistent:/usr/sbin/nologin\n");
         Root.Write("/etc/group", $"root:x:0:\n{user}:x:990:\n");
-        foreach (var dir in new[] { Hls.Dir.Value, "/var/log/nginx", "/var/lib/redis" }) Root.CreateDirectory(dir);
+        foreach (var dir in new[] { Hls.Dir.Value, "/var/log/nginx", "/var/cache/nginx", "/var/lib/redis", "/var/lib/logrotate" }) Root.CreateDirectory(dir);
         var release = Root[$"{Settings.Stream.InstallDir}/current"];
         Directory.CreateDirectory(Path.GetDirectoryName(release)!);
         File.CreateSymbolicLink(release, Repo.StreamApiFixture);

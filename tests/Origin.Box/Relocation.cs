@@ -45,6 +45,7 @@ public sealed partial class Relocation(IReadOnlyList<RelocationRule> rules, stri
             "/etc/redis",              // redis.conf and its secret include
             "/etc/tmpfiles.d",         // the cleanup rule
             "/var/log/nginx",
+            "/var/cache/nginx",        // nginx's temp files and token verdicts (the unit's ReadWritePaths=)
             "/var/lib/redis",          // the AOF
             "/run",                    // pid files
             "/etc/default",            // the exporters' and Prometheus's arguments

@@ -6,7 +6,7 @@ namespace Origin.Box;
 /// <summary>
 /// A service run from its (relocated) systemd unit the way systemd would run it, minus what only
 /// systemd can do: the environment files, working directory, LimitNOFILE (raised with prlimit, as
-/// root, like systemd), ExecStartPre/ExecStart/ExecStop/ExecStopPost, Type simple/notify/forking with PIDFile,
+/// root, like systemd), ExecStartPre/ExecStart/ExecReload/ExecStop/ExecStopPost, Type simple/notify/forking with PIDFile,
 /// Restart= after RestartSec, and a stop that ends the whole process group (KillMode's control group).
 /// Every other directive must be listed in <see cref="SystemdOnly"/>, so a new one is a decision.
 /// </summary>
@@ -14,7 +14,7 @@ public sealed class UnitProcess : IAsyncDisposable
 {
     public static readonly IReadOnlySet<string> Honoured = new HashSet<string>
     {
-        "Type", "ExecStartPre", "ExecStart", "ExecStop", "ExecStopPost", "PIDFile", "WorkingDirectory", "EnvironmentFile",
+        "Type", "ExecStartPre", "ExecStart", "ExecReload", "ExecStop", "ExecStopPost", "PIDFile", "WorkingDirectory", "EnvironmentFile",
         "LimitNOFILE", "KillMode", "Restart", "RestartSec", "RuntimeDirectory", "StateDirectory",
     };
 
@@ -28,7 +28,6 @@ public sealed class UnitProcess : IAsyncDisposable
         ["UMask"] = "file modes are not under test",
         ["RuntimeDirectoryMode"] = "file modes are not under test",
         ["TimeoutStopSec"] = "the box bounds every stop itself",
-        ["ExecReload"] = "the box never reloads",
         ["Nice"] = "scheduling priority is not under test",
         ["SendSIGKILL"] = "the box ends whatever is left of a stopped service itself",
         ["LimitMEMLOCK"] = "locked memory is not under test",
@@ -42,7 +41,8 @@ public sealed class UnitProcess : IAsyncDisposable
         ["LockPersonality"] = Sandbox, ["MemoryDenyWriteExecute"] = Sandbox, ["ReadWritePaths"] = Sandbox,
         ["ReadWriteDirectories"] = Sandbox, ["NoExecPaths"] = Sandbox, ["ExecPaths"] = Sandbox,
         ["CapabilityBoundingSet"] = Sandbox, ["SystemCallArchitectures"] = Sandbox, ["SystemCallFilter"] = Sandbox,
-        ["RemoveIPC"] = Sandbox,
+        ["RemoveIPC"] = Sandbox, ["ProcSubset"] = Sandbox, ["KeyringMode"] = Sandbox, ["PrivateNetwork"] = Sandbox,
+        ["IPAddressDeny"] = Sandbox,
     };
 
     /// <summary>What systemd gives a system service without LimitNOFILE (DefaultLimitNOFILE since v240).</summary>
@@ -119,6 +119,19 @@ public sealed class UnitProcess : IAsyncDisposable
             if (result.ExitCode != 0) break;
         }
         return result;
+    }
+
+    /// <summary>
+    /// `systemctl reload`: each ExecReload= in turn, with $MAINPID the main process's pid, as systemd
+    /// sets it (https://www.freedesktop.org/software/systemd/man/252/systemd.service.html, ExecReload=).
+    /// </summary>
+    public async Task Reload(TimeSpan timeout)
+    {
+        foreach (var line in _unit.All("ExecReload"))
+        {
+            using var p = Spawn(line.Replace("$MAINPID", MainPid.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+            if (!await Exited(p, timeout) || p.ExitCode != 0) throw new InvalidOperationException($"{Name}: ExecReload {line} failed\n{LogTail()}");
+        }
     }
 
     public string LogTail(int lines = 40) =>

@@ -25,7 +25,7 @@ public class RealToolTests
     {
         var plan = Stacks.ProdPlan(changes);
         using var root = new TempDir();
-        var relocate = Relocation.Under(root.Path, "/opt/nginx", "/var/log/nginx", "/var/cache/nginx", "/etc/origin-stack", "/var/www/hls", "/run/nginx.pid");
+        var relocate = Relocation.Under(root.Path, "/opt/nginx", "/var/log/nginx", "/var/cache/nginx", "/etc/origin-stack", "/var/www/hls", "/run/nginx");
         foreach (var f in plan["nginx-config"].Files.Where(f => f.Path.StartsWith("/opt/nginx/", StringComparison.Ordinal)))
             root.Write((f.Path), relocate.Text(f.Content));
         root.Write(("/opt/nginx/mime.types"), System.IO.File.ReadAllText("/etc/nginx/mime.types"));
@@ -37,7 +37,7 @@ public class RealToolTests
         // What the nginx-config apply script creates on the host.
         Directory.CreateDirectory(root["/var/log/nginx"]);
         Directory.CreateDirectory(root["/var/cache/nginx"]);
-        Directory.CreateDirectory(root["run"]);
+        Directory.CreateDirectory(root["/run/nginx"]);
         Directory.CreateDirectory(root["/var/www/hls"]);
         var tls = root["/etc/origin-stack/tls"];
         Directory.CreateDirectory(tls);
@@ -116,8 +116,49 @@ public class RealToolTests
             var result = Tool.Run("systemd-analyze", ["verify", "--man=no", "--generators=no", name], env);
             Assert.True(result.ExitCode == 0 && result.Output.Trim().Length == 0, $"{name}:\n{result.Output}");
         }
-        var security = Tool.Run("systemd-analyze", ["security", "--offline=true", "--threshold=25", Path.Combine(unitDir, "stream-api.service")], env);
-        Assert.True(security.ExitCode == 0, "stream-api.service is exposed above 2.5:\n" + security.Output);
+    }
+
+    private const string UnitDir = "/etc/systemd/system/";
+
+    /// <summary>Every service the plan renders a unit or a drop-in for, by name.</summary>
+    public static IEnumerable<object[]> Services() =>
+        Plan.Files.Select(f => f.Path).Where(p => p.StartsWith(UnitDir, StringComparison.Ordinal))
+            .Select(p => p[UnitDir.Length..].Split('/')[0])
+            .Select(n => n.EndsWith(".service.d", StringComparison.Ordinal) ? n[..^2] : n)
+            .Where(n => n.EndsWith(".service", StringComparison.Ordinal)).Distinct().Select(n => new object[] { n });
+
+    [Fact]
+    public void The_scored_services_include_every_packaged_unit_the_plan_overrides()
+    {
+        var names = Services().Select(s => (string)s[0]).ToList();
+        Assert.Equal(["nginx.service", "origin-firewall.service", "origin-hls-cleanup.service", "prometheus-nginx-exporter.service",
+            "prometheus-node-exporter.service", "prometheus-redis-exporter.service", "redis-server.service", "stream-api.service"], names.Order());
+    }
+
+    /// <summary>
+    /// systemd-analyze security scores the service as systemd would run it: the stack's unit, or the
+    /// Debian package's unit (installed here from the same packages) with the stack's drop-ins, in a
+    /// root of their own. Debian 12's systemd 252 scores it; 2.5 is the most the issue allows.
+    /// https://www.freedesktop.org/software/systemd/man/252/systemd-analyze.html (security, --offline, --root, --threshold)
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Services))]
+    public void Every_service_is_sandboxed_to_an_exposure_of_at_most_2_5(string service)
+    {
+        using var root = new TempDir();
+        foreach (var f in Plan.Files.Where(f => f.Path.StartsWith(UnitDir + service, StringComparison.Ordinal)))
+            root.Write(f.Path, f.Content);
+        if (!Plan.Files.Any(f => f.Path == UnitDir + service))
+        {
+            var packaged = "/usr/lib/systemd/system/" + service;
+            Assert.True(System.IO.File.Exists(packaged), $"{service}: the package's unit is not installed here ({packaged}); .ci/run installs it");
+            root.Write(packaged, System.IO.File.ReadAllText(packaged));
+        }
+        var result = Tool.Run("systemd-analyze", ["security", "--offline=yes", $"--root={root.Path}", "--threshold=25", "--no-pager", service]);
+        var score = System.Text.RegularExpressions.Regex.Match(result.Output, @"Overall exposure level for \S+: (\d+\.\d)").Groups[1].Value;
+        Assert.True(score.Length > 0, $"{service}: no score\n{result.Output}");
+        Assert.True(result.ExitCode == 0 && decimal.Parse(score, System.Globalization.CultureInfo.InvariantCulture) <= 2.5m,
+            $"{service} is exposed at {score}, above 2.5:\n{result.Output}");
     }
 
     [Fact]

@@ -338,6 +338,99 @@ public class ValidationTests
         ErrorAt(Stacks.Load("stream.environment={HLS_TIME: \"4\"}"), "origin:stream.environment.HLS_TIME");
     }
 
+    [Theory]
+    [InlineData("nginx.user")]
+    [InlineData("stream.user")]
+    public void Root_is_refused_for_the_processes_that_parse_what_the_internet_sends(string key)
+    {
+        var message = ErrorAt(Stacks.Load($"{key}=root"), $"origin:{key}");
+        Assert.Contains("unprivileged", message);
+    }
+
+    [Fact]
+    public void A_numeric_user_is_refused_so_uid_0_cannot_be_written_as_0()
+    {
+        // systemd reads User=0 as uid 0; the name type refuses any all-digit name.
+        ErrorAt(Stacks.Load("stream.user=\"0\""), "origin:stream.user");
+        ErrorAt(Stacks.Load("nginx.user=\"0\""), "origin:nginx.user");
+    }
+
+    [Fact]
+    public void The_host_refuses_another_name_for_uid_0()
+    {
+        var apply = Stacks.ProdPlan()["packages"].ApplyScript;
+        Assert.Contains("for user in streamapi www-data; do", apply);
+        Assert.Contains("$(id -u \"$user\" 2> /dev/null) == 0 ]]; then die", apply);
+    }
+
+    [Theory]
+    [InlineData("LD_PRELOAD")]
+    [InlineData("LD_LIBRARY_PATH")]
+    [InlineData("LD_AUDIT")]
+    [InlineData("PATH")]
+    [InlineData("PYTHONPATH")]
+    [InlineData("PYTHONSTARTUP")]
+    [InlineData("PYTHONBREAKPOINT")]
+    [InlineData("GCONV_PATH")]
+    [InlineData("GLIBC_TUNABLES")]
+    [InlineData("MALLOC_ARENA_MAX")]
+    [InlineData("LOCPATH")]
+    [InlineData("NLSPATH")]
+    [InlineData("HOSTALIASES")]
+    [InlineData("RES_OPTIONS")]
+    [InlineData("TMPDIR")]
+    [InlineData("BASH_ENV")]
+    [InlineData("ENV")]
+    [InlineData("BASH_FUNC_X")]
+    [InlineData("GUNICORN_CMD_ARGS")]
+    [InlineData("OPENSSL_CONF")]
+    public void Environment_that_changes_what_code_loads_is_refused(string name)
+    {
+        var message = ErrorAt(Stacks.Load($"stream.environment={{{name}: x}}"), $"origin:stream.environment.{name}");
+        Assert.Contains("does not change what code", message);
+    }
+
+    [Theory]
+    [InlineData("CHANNEL_SOURCE")]
+    [InlineData("TZ")]
+    [InlineData("LANG")]
+    [InlineData("LDAP_URI")]     // LD_ is a prefix of the loader's names; LDAP is not one of them
+    public void Ordinary_environment_is_accepted(string name)
+    {
+        NoErrors(Stacks.Load($"stream.environment={{{name}: x}}"));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", "loopback")]
+    [InlineData("127.1.2.3", "loopback")]
+    [InlineData("::1", "loopback")]
+    [InlineData("0.0.0.0", "this network")]
+    [InlineData("::", "unspecified")]
+    [InlineData("224.0.0.1", "multicast")]
+    [InlineData("ff02::1", "multicast")]
+    [InlineData("169.254.1.1", "link-local")]
+    [InlineData("fe80::1", "link-local")]
+    [InlineData("255.255.255.255", "broadcast")]
+    [InlineData("10.0.0.5", "private")]
+    [InlineData("172.16.0.5", "private")]
+    [InlineData("192.168.1.5", "private")]
+    [InlineData("100.64.0.5", "carrier-grade NAT")]
+    [InlineData("fd00::5", "unique local")]
+    [InlineData("::ffff:65.108.235.165", "IPv4-mapped")]
+    public void A_dedicated_address_no_server_can_be_reached_at_is_refused(string address, string why)
+    {
+        var message = ErrorAt(Stacks.Load($"host.dedicated.address=\"{address}\""), "origin:host.dedicated.address");
+        Assert.Contains(why, message);
+    }
+
+    [Theory]
+    [InlineData("65.108.235.165")]
+    [InlineData("2a01:4f9:c010:1234::1")]
+    public void A_public_dedicated_address_is_accepted(string address)
+    {
+        NoErrors(Stacks.Load($"host.dedicated.address=\"{address}\""));
+    }
+
     [Fact]
     public void Git_source_needs_url_and_ref()
     {

@@ -35,11 +35,11 @@ public sealed class EdgeStandInTests(OriginFixture fixture, ITestOutputHelper ou
         var channel = await fixture.LiveChannel();
         using var first = fixture.Viewer(fixture.NewLoopbackViewer());
         using var second = fixture.Viewer(fixture.NewLoopbackViewer());
-        var url = Box.PlaylistUrl(channel, Box.Token(channel));
+        var url = Box.ViewerPlaylistPath(channel, Box.Token(channel));
         await Task.Delay(1100); // whatever another test cached has expired
 
         using var miss = await first.Get(url);
-        using var hit = await second.Get(Box.PlaylistUrl(channel, Box.Token(channel)));
+        using var hit = await second.Get(Box.ViewerPlaylistPath(channel, Box.Token(channel)));
         Assert.Contains(miss.Headers.GetValues("CF-Cache-Status").Single(), new[] { "MISS", "EXPIRED" });
         Assert.Equal("HIT", hit.Headers.GetValues("CF-Cache-Status").Single());
         Assert.Equal(await miss.Content.ReadAsStringAsync(), await hit.Content.ReadAsStringAsync());
@@ -50,8 +50,8 @@ public sealed class EdgeStandInTests(OriginFixture fixture, ITestOutputHelper ou
         Assert.Equal("EXPIRED", expired.Headers.GetValues("CF-Cache-Status").Single());
 
         var segment = Playlist.TryParse(await expired.Content.ReadAsStringAsync())!.Segments[^1];
-        using var segmentMiss = await first.Get(Box.Media(segment, Box.Token(channel)));
-        using var segmentHit = await second.Get(Box.Media(segment, Box.Token(channel)));
+        using var segmentMiss = await first.Get($"{Box.Hls.UrlPrefix}{Box.Token(channel)}/{segment}");
+        using var segmentHit = await second.Get($"{Box.Hls.UrlPrefix}{Box.Token(channel)}/{segment}");
         Assert.Equal("HIT", segmentHit.Headers.GetValues("CF-Cache-Status").Single());
         Assert.Equal("public, max-age=3600, immutable", segmentHit.Headers.CacheControl?.ToString());
     }
@@ -62,7 +62,7 @@ public sealed class EdgeStandInTests(OriginFixture fixture, ITestOutputHelper ou
         var channel = await fixture.LiveChannel();
         await using var edge = await fixture.StartEdge(fixture.PolicyWithoutBrowserTtl());
         using var http = fixture.Viewer(fixture.NewLoopbackViewer(), edge);
-        using var response = await http.Get(Box.PlaylistUrl(channel, Box.Token(channel)));
+        using var response = await http.Get(Box.ViewerPlaylistPath(channel, Box.Token(channel)));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("public, max-age=14400", response.Headers.CacheControl?.ToString());
     }
@@ -72,7 +72,7 @@ public sealed class EdgeStandInTests(OriginFixture fixture, ITestOutputHelper ou
     {
         var channel = fixture.NewChannel();
         var viewers = Enumerable.Range(0, 8).Select(_ => fixture.Viewer(fixture.NewLoopbackViewer())).ToList();
-        var responses = await Task.WhenAll(viewers.Select(async v => await v.Get(Box.PlaylistUrl(channel, Box.Token(channel)))));
+        var responses = await Task.WhenAll(viewers.Select(async v => await v.Get(Box.ViewerPlaylistPath(channel, Box.Token(channel)))));
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         var origin = (await AccessLog.Read(Box)).Where(l => l.Uri == $"{Box.Hls.UrlPrefix}{Box.Hls.PlaylistPrefix}{channel}.m3u8").ToList();
         output.WriteLine($"{responses.Length} viewers, {origin.Count} origin request(s); cache statuses: {string.Join(", ", responses.Select(r => r.Headers.GetValues("CF-Cache-Status").Single()))}");
@@ -89,7 +89,7 @@ public sealed class EdgeStandInTests(OriginFixture fixture, ITestOutputHelper ou
         var (flooder, other) = (fixture.NewLoopbackViewer(), fixture.NewLoopbackViewer());
         using var flood = fixture.Viewer(flooder);
         using var calm = fixture.Viewer(other);
-        var url = Box.PlaylistUrl(channel, Box.Token(channel));
+        var url = Box.ViewerPlaylistPath(channel, Box.Token(channel));
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i <= rule.RequestsPerPeriod; i++)
         {
@@ -112,7 +112,7 @@ public sealed class EdgeStandInTests(OriginFixture fixture, ITestOutputHelper ou
             new EdgeOptions { CustomRules = [r => !r.Query.Contains("verify=", StringComparison.Ordinal)] });
         using var http = fixture.Viewer(fixture.NewLoopbackViewer(), edge);
         using var blocked = await http.Get(Box.PlaylistUrl(channel, null));
-        using var allowed = await http.Get(Box.PlaylistUrl(channel, Box.Token(channel)));
+        using var allowed = await http.Get(Box.ViewerPlaylistPath(channel, Box.Token(channel)));
         Assert.Equal((HttpStatusCode.Forbidden, HttpStatusCode.OK), (blocked.StatusCode, allowed.StatusCode));
     }
 }

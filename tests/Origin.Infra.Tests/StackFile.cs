@@ -41,6 +41,12 @@ internal sealed record StackFile(string Name, IReadOnlyDictionary<string, YamlNo
 
     public StackFile With(string path, string value) => this with { Sections = StackConfig.With(Sections, path, value) };
 
+    /// <summary>Sections handed to the program as exactly this text, even text that is not valid YAML or JSON.</summary>
+    public IReadOnlyDictionary<string, string> Texts { get; init; } = new Dictionary<string, string>();
+
+    public StackFile WithText(string section, string text) =>
+        this with { Texts = new Dictionary<string, string>(Texts) { [section] = text } };
+
     /// <summary>The settings the program will see, valid or not.</summary>
     public OriginSettings Settings => OriginConfig.Load(Sections).Settings;
 
@@ -48,6 +54,7 @@ internal sealed record StackFile(string Name, IReadOnlyDictionary<string, YamlNo
     public string PulumiConfig()
     {
         var config = Sections.ToDictionary(s => ConfigKeys.Of(s.Key), s => Json(s.Value));
+        foreach (var (section, text) in Texts) config[ConfigKeys.Of(section)] = text;
         config[ConfigKeys.Of("sshPrivateKey")] = SshPrivateKey;
         config[ConfigKeys.Of(OriginSecrets.RedisPasswordKey)] = RedisPassword;
         if (SshHostPrivateKey is not null) config[ConfigKeys.Of(OriginSecrets.SshHostPrivateKeyKey)] = SshHostPrivateKey;

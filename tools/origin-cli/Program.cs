@@ -2,6 +2,7 @@ using System.Text.Json;
 using Origin;
 using Origin.Binding;
 using Origin.Plan;
+using Origin.Settings;
 using Origin.Validation;
 
 // origin validate <stack-file> [--set key=value]...
@@ -172,11 +173,15 @@ internal sealed record Options(string StackFile, string? Out, string? Ranges, st
         return new Options(stack ?? throw new ArgumentException("which stack file?"), out_, ranges, file, sets);
     }
 
+    /// <summary>The stack file with the --set values; a malformed file or value is findings, never an exception.</summary>
     public OriginConfig.Loaded Load()
     {
-        var sections = StackConfig.ReadStackFile(StackFile);
-        foreach (var (key, value) in Sets) sections = StackConfig.With(sections, key, value);
-        return OriginConfig.Load(sections);
+        var findings = new Findings();
+        var sections = StackConfig.ReadStackFile(StackFile, findings);
+        foreach (var (key, value) in Sets)
+            if (StackConfig.ParseValue(value, "--set " + key, findings) is not null)
+                sections = StackConfig.With(sections, key, value);
+        return findings.HasErrors ? new OriginConfig.Loaded(new OriginSettings(), findings) : OriginConfig.Load(sections, findings);
     }
 }
 

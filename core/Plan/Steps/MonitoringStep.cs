@@ -10,7 +10,8 @@ namespace Origin.Plan.Steps;
 /// </summary>
 internal static class MonitoringStep
 {
-    public sealed record Exporter(string Name, string Package, ExporterSettings Settings);
+    /// <param name="Reaches">What the exporter talks to, besides answering HTTP: the reason for its address families.</param>
+    public sealed record Exporter(string Name, string Package, ExporterSettings Settings, string AddressFamilies, string Reaches);
 
     /// <summary>Debian's default --collector.textfile.directory (prometheus-node-exporter --help).</summary>
     public const string TextfileDir = "/var/lib/prometheus/node-exporter";
@@ -25,9 +26,10 @@ internal static class MonitoringStep
 
     public static IReadOnlyList<Exporter> Exporters(OriginSettings s) =>
     [
-        new("node", "prometheus-node-exporter", s.Monitoring.Node),
-        new("nginx", "prometheus-nginx-exporter", s.Monitoring.Nginx),
-        new("redis", "prometheus-redis-exporter", s.Monitoring.Redis),
+        new("node", "prometheus-node-exporter", s.Monitoring.Node, "AF_UNIX AF_INET AF_INET6 AF_NETLINK",
+            "systemd on D-Bus (--collector.systemd) and the kernel over netlink (interface statistics)"),
+        new("nginx", "prometheus-nginx-exporter", s.Monitoring.Nginx, "AF_UNIX AF_INET AF_INET6", "nginx's stub_status on loopback"),
+        new("redis", "prometheus-redis-exporter", s.Monitoring.Redis, "AF_UNIX AF_INET AF_INET6", "Redis on loopback"),
     ];
 
     /// <summary>Packages the step needs: the enabled exporters, and Prometheus in mode local.</summary>
@@ -51,8 +53,15 @@ internal static class MonitoringStep
             if (e.Name == "nginx") values["status_port"] = Template.Token(s.Nginx.StatusPort);
             if (e.Name == "redis") values["redis_port"] = Template.Token(s.Redis.Port);
             files.Add(PlanContext.File($"/etc/default/{e.Package}", "644", "root", "root", $"monitoring/{e.Name}-exporter.default", values));
-            if (e.Name == "redis")
-                files.Add(PlanContext.File($"/etc/systemd/system/{e.Package}.service.d/origin.conf", "644", "root", "root", "monitoring/redis-exporter.conf", new()));
+            // REDIS_PASSWORD from the file systemd reads as root; it never appears on a command line.
+            var environment = e.Name == "redis" ? [$"EnvironmentFile={RedisStep.PasswordEnv}"] : Array.Empty<string>();
+            files.Add(PlanContext.File($"/etc/systemd/system/{e.Package}.service.d/origin.conf", "644", "root", "root", "monitoring/exporter.conf", new()
+            {
+                ["package"] = Template.Token(e.Package),
+                ["reaches"] = Template.Comment(e.Reaches),
+                ["environment"] = Template.Lines(environment),
+                ["address_families"] = Template.Words(e.AddressFamilies.Split(' ')),
+            }));
         }
         files.AddRange(Collector(s));
         var dir = ConfigDir(m);

@@ -12,6 +12,15 @@ internal static class NginxConfigStep
     /// <summary>The viewer-token keys: read by nginx's master (root) and by the API's user, no one else.</summary>
     public const string TokenKeysPath = "/etc/origin-stack/token-keys";
 
+    /// <summary>In the unit's RuntimeDirectory=nginx, the one place under /run its sandbox may write.</summary>
+    public const string PidFile = "/run/nginx/nginx.pid";
+
+    /// <summary>
+    /// Where nginx keeps request bodies and proxied responses it buffers to disk. The build's default
+    /// is under the prefix, which the unit's sandbox keeps read-only.
+    /// </summary>
+    public const string TempDir = "/var/cache/nginx";
+
     /// <summary>The channel id pattern nginx matches, from a closed set of character classes.</summary>
     public static string ChannelIdRegex(HlsSettings h) =>
         (h.ChannelIdCharset == ChannelIdCharset.Digits ? "[0-9]" : "[A-Za-z0-9]") + $"{{1,{h.ChannelIdMaxLength}}}";
@@ -32,6 +41,7 @@ internal static class NginxConfigStep
         var conf = PlanContext.File($"{prefix}/nginx.conf", "644", "root", "root", "nginx-config/nginx.conf", new()
         {
             ["user"] = Template.Token(n.User),
+            ["pid_file"] = Template.Token(PidFile),
             ["worker_processes"] = Template.Token(n.WorkerProcesses == 0 ? "auto" : n.WorkerProcesses.ToString()),
             ["rlimit_nofile"] = Template.Token(n.RlimitNofile),
             ["worker_connections"] = Template.Token(n.WorkerConnections),
@@ -76,6 +86,12 @@ internal static class NginxConfigStep
             ["prefix"] = Template.Token(prefix),
             ["hls_dir"] = Template.Token(s.Hls.Dir),
             ["rlimit_nofile"] = Template.Token(n.RlimitNofile),
+            ["pid_file"] = Template.Token(PidFile),
+            ["user"] = Template.Token(n.User),
+        });
+        var logrotate = PlanContext.File("/etc/logrotate.d/origin-nginx", "644", "root", "root", "nginx-config/logrotate", new()
+        {
+            ["pid_file"] = Template.Token(PidFile),
         });
         var tokenCheck = PlanContext.File($"{prefix}/perl/OriginToken.pm", "644", "root", "root", "nginx-config/OriginToken.pm", new()
         {
@@ -84,7 +100,6 @@ internal static class NginxConfigStep
             ["token_param"] = tokenParam,
             ["message_name"] = Template.Token(ViewerTokens.ChannelParameter),
         });
-        var logrotate = PlanContext.File("/etc/logrotate.d/origin-nginx", "644", "root", "root", "nginx-config/logrotate", new());
         var tokenKeys = PlanContext.Supplied("token-keys", TokenKeysPath, "640", "root", s.Stream.User.Value, Supply.TokenKeys,
             "nginx-config/token-keys", "the viewer-token keys, for nginx's token check and the API that issues tokens");
         var certificate = PlanContext.Supplied("origin-certificate", CertificatePath, "644", "root", "root", Supply.OriginCertificate,

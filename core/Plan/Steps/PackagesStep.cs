@@ -26,7 +26,7 @@ internal static class PackagesStep
     {
         var user = Template.Token(c.Settings.Stream.User);
         return PlanContext.Step("packages", "Debian packages and the stream service user", [],
-            new() { ["packages"] = Template.Words(Packages(c.Settings)), ["stream_user"] = user },
+            new() { ["packages"] = Template.Words(Packages(c.Settings)), ["stream_user"] = user, ["nginx_user"] = Template.Token(c.Settings.Nginx.User) },
             new() { ["stream_user"] = user },
             // Some 290 packages on a fresh host: about 5 min under the VM rehearsal's emulation on an idle
             // machine, more than 30 min on a loaded one (measured: the step stopped at 1800 s).

@@ -28,7 +28,6 @@ internal static class StreamServiceStep
             ["keep_alive"] = Template.Token(st.KeepAliveSeconds),
             ["wsgi_app"] = Template.Token(st.WsgiApp),
             ["limit_nofile"] = Template.Token(st.LimitNofile),
-            ["sandbox"] = Template.Lines(st.Sandbox ? [Template.Render("stream-service/sandbox.conf", new() { ["hls_dir"] = hlsDir })] : []),
         });
         var env = PlanContext.File("/etc/origin-stack/stream-api.env", "644", "root", "root", "stream-service/stream-api.env", new()
         {

@@ -33,7 +33,11 @@ internal static class VerifyStep
         foreach (var e in MonitoringStep.Exporters(s).Where(e => e.Settings.Enabled))
             Check($"http: {e.Name} exporter serves metrics", $"http_status 200 http://127.0.0.1:{e.Settings.Port}/metrics");
 
-        return Template.Render("verify/verify.sh", new() { ["checks"] = Template.Lines(checks) });
+        return Template.Render("verify/verify.sh", new()
+        {
+            ["nginx_pid_file"] = Template.Token(NginxConfigStep.PidFile),
+            ["checks"] = Template.Lines(checks),
+        });
     }
 
     /// <summary>Every long-running unit the plan installs.</summary>

@@ -98,14 +98,14 @@ assert_origin() {
 
     prefix=$(nginx_prefix "$bundle")
     conf=$(find "$bundle/files$prefix" -maxdepth 1 -name nginx.conf)
-    check "nginx master runs $prefix/sbin/nginx" "[[ \$(readlink /proc/\$(< /run/nginx.pid)/exe) == $prefix/sbin/nginx ]]"
+    check "nginx master runs $prefix/sbin/nginx" "[[ \$(readlink /proc/\$(< /run/nginx/nginx.pid)/exe) == $prefix/sbin/nginx ]]"
     check "nginx -V: version $NGINX_VERSION" "$prefix/sbin/nginx -v 2>&1 | grep -q 'nginx/$NGINX_VERSION\$'"
     for setting in $(nginx_modules "$bundle"); do
         check "nginx -V: $setting" "$prefix/sbin/nginx -V 2>&1 | grep -q -- '$setting'"
     done
     rlimit=$(conf_value "$conf" worker_rlimit_nofile)
     check "every nginx worker may open $rlimit files (soft and hard)" \
-        "w=\$(pgrep -P \$(< /run/nginx.pid)); [[ -n \$w ]] && for p in \$w; do awk '/^Max open files/ { exit !(\$4 == $rlimit && \$5 == $rlimit) }' /proc/\$p/limits || { grep 'open files' /proc/\$p/limits; exit 1; }; done"
+        "w=\$(pgrep -P \$(< /run/nginx/nginx.pid)); [[ -n \$w ]] && for p in \$w; do awk '/^Max open files/ { exit !(\$4 == $rlimit && \$5 == $rlimit) }' /proc/\$p/limits || { grep 'open files' /proc/\$p/limits; exit 1; }; done"
 
     redis_conf=$bundle/files/etc/redis/redis.conf
     port=$(conf_value "$redis_conf" port)
@@ -159,5 +159,5 @@ snapshot() {
         files \\( -type f -o -type l \\) -printf '%p %m %u:%g %l\\n' | sort
         files -type f -exec sha256sum {} + | awk '{ print \$2, \$1 }' | sort
         for u in $units; do echo \"unit \$u \$(systemctl show --value -p InvocationID,ActiveEnterTimestamp,MainPID \$u | paste -sd' ')\"; done
-        echo \"nginx-workers \$(pgrep -P \$(< /run/nginx.pid) | sort | paste -sd' ')\"" > "$2"
+        echo \"nginx-workers \$(pgrep -P \$(< /run/nginx/nginx.pid) | sort | paste -sd' ')\"" > "$2"
 }

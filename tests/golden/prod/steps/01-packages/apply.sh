@@ -18,4 +18,9 @@ if ! id -u streamapi > /dev/null 2>&1; then
     CHANGED+=(user:streamapi)
     log "created user streamapi"
 fi
+# Validation refuses the name root; another name for uid 0 only shows here. The API, FFmpeg and
+# nginx's workers parse what the internet sends them, and must not run as root.
+for user in streamapi www-data; do
+    if [[ $(id -u "$user" 2> /dev/null) == 0 ]]; then die "$user has uid 0 on this host; set an unprivileged user"; fi
+done
 finish_apply

@@ -9,7 +9,9 @@ readonly STEP=monitoring
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 place /etc/default/prometheus-node-exporter 644 root root
+place /etc/systemd/system/prometheus-node-exporter.service.d/origin.conf 644 root root
 place /etc/default/prometheus-nginx-exporter 644 root root
+place /etc/systemd/system/prometheus-nginx-exporter.service.d/origin.conf 644 root root
 place /etc/default/prometheus-redis-exporter 644 root root
 place /etc/systemd/system/prometheus-redis-exporter.service.d/origin.conf 644 root root
 place /usr/local/lib/origin-stack/hls-metrics.py 755 root root
