@@ -131,8 +131,8 @@ public class RealToolTests
     public void The_scored_services_include_every_packaged_unit_the_plan_overrides()
     {
         var names = Services().Select(s => (string)s[0]).ToList();
-        Assert.Equal(["nginx.service", "origin-firewall.service", "origin-hls-cleanup.service", "prometheus-nginx-exporter.service",
-            "prometheus-node-exporter.service", "prometheus-redis-exporter.service", "redis-server.service", "stream-api.service"], names.Order());
+        Assert.Equal(["nginx.service", "origin-firewall.service", "origin-hls-cleanup.service", "origin-hls-metrics.service", "prometheus-nginx-exporter.service",
+            "prometheus-node-exporter.service", "prometheus-redis-exporter.service", "prometheus.service", "redis-server.service", "stream-api.service"], names.Order());
     }
 
     /// <summary>
