@@ -24,7 +24,8 @@ else
 fi
 
 if [[ -f $previous ]]; then
-    install -m 600 -o root -g root "$previous" "$ruleset.origin-new"
+    # Written by root, so root's; no -o/-g: chown is outside the unit's system call filter (@privileged).
+    install -m 600 "$previous" "$ruleset.origin-new"
     mv -f "$ruleset.origin-new" "$ruleset"
     /usr/sbin/nft -f "$ruleset"
 else
