@@ -10,7 +10,9 @@ namespace Origin.Infra;
 /// <summary>
 /// The server and the one SSH connection every later resource uses. hcloud mode creates a
 /// dedicated-vCPU Hetzner Cloud server behind a cloud firewall; dedicated mode adopts an existing
-/// server by address and only checks that it runs Debian 12.
+/// server by address. In both, a probe checks the host runs host.release before any step (they
+/// depend on this component, hence on its children) touches it: an hcloud server keeps the image it
+/// was created with when the config's release changes (the image is ignored after creation).
 /// </summary>
 internal sealed class OriginHost : ComponentResource
 {
@@ -26,7 +28,7 @@ internal sealed class OriginHost : ComponentResource
         : base("origin:host:Host", name, options)
     {
         (Ipv4Address, Ipv6Address) = host.Mode == HostMode.Hcloud
-            ? CreateServer(host.Hcloud, inbound)
+            ? CreateServer(host.Hcloud, DebianRelease.For(host.Release), inbound)
             : Adopt(host.Dedicated.Address ?? throw new InvalidOperationException("host.dedicated.address is validated before the host is built"));
         Address = Ipv4Address ?? Ipv6Address!;
         Connection = new Remote.Inputs.ConnectionArgs
@@ -36,14 +38,13 @@ internal sealed class OriginHost : ComponentResource
             Port = host.Ssh.Port,
             PrivateKey = sshPrivateKey,
         };
-        if (host.Mode == HostMode.Dedicated)
-            _ = new Remote.Command($"{name}-debian-probe", new Remote.CommandArgs
-            {
-                Connection = Connection,
-                Create = HostPlan.DebianProbeCommand,
-                AddPreviousOutputInEnv = false,
-                Logging = Remote.Logging.StdoutAndStderr,
-            }, new CustomResourceOptions { Parent = this });
+        _ = new Remote.Command($"{name}-debian-probe", new Remote.CommandArgs
+        {
+            Connection = Connection,
+            Create = DebianRelease.For(host.Release).ProbeCommand,
+            AddPreviousOutputInEnv = false,
+            Logging = Remote.Logging.StdoutAndStderr,
+        }, new CustomResourceOptions { Parent = this });
         RegisterOutputs(new Dictionary<string, object?> { ["address"] = Address });
     }
 
@@ -52,7 +53,7 @@ internal sealed class OriginHost : ComponentResource
             ? (null, Output.Create(address.ToString()))
             : (Output.Create(address.ToString()), null);
 
-    private (Output<string>? Ipv4, Output<string>? Ipv6) CreateServer(HcloudHostSettings hcloud, InboundPolicy inbound)
+    private (Output<string>? Ipv4, Output<string>? Ipv6) CreateServer(HcloudHostSettings hcloud, DebianRelease release, InboundPolicy inbound)
     {
         var name = hcloud.Name.Value;
         var child = new CustomResourceOptions { Parent = this };
@@ -71,7 +72,7 @@ internal sealed class OriginHost : ComponentResource
             Name = name,
             ServerType = hcloud.ServerType.Value,
             Location = hcloud.Location.Value,
-            Image = hcloud.Image.Value,
+            Image = hcloud.Image?.Value ?? release.HcloudImage,
             SshKeys = keys.Select(k => k.Id).ToList(),
             // Attached at creation, so the server is never reachable without it.
             FirewallIds = { firewall.Id.Apply(int.Parse) },

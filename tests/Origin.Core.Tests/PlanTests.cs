@@ -165,10 +165,11 @@ public class PlanTests
     [Fact]
     public void Every_template_is_used()
     {
-        // Variants cover the templates the prod stack leaves out (git source, the origin token check, no API prefix).
+        // Variants cover the templates the prod stack leaves out (git source, the origin token check, no API prefix, Debian 13).
         var bundles = new[]
         {
             Prod,
+            Stacks.ProdPlan("host.release=13"),
             Stacks.ProdPlan("stream.source={kind: git, url: \"https://git.example.com/team/stream-api.git\", ref: v1.2.0}"),
             Stacks.ProdPlan("nginx.tokenCheck.enabled=true", "nginx.apiPrefix=null"),
         }.SelectMany(p => PlanBundle.Files(p).Values.Concat(p.Steps.SelectMany(s => s.Supplied.Select(f => f.Template == "" ? "" : Template.Read(f.Template))))).ToList();
