@@ -5,30 +5,35 @@ using Origin.Plan;
 namespace Origin.Tests;
 
 /// <summary>
-/// The rendered prod files, checked by the programs that will read them: nginx -t, a real
-/// redis-server on loopback, systemd-analyze verify, nft -c, bash -n and shellcheck, and the
-/// running kernel for every sysctl key. Only paths and ports are relocated, never content.
+/// The rendered prod files on each Debian release, checked by that release's programs, which will
+/// read them (<see cref="ReleaseTools"/>): nginx -t, a real redis-server on loopback, systemd-analyze
+/// verify and security, nft -c, systemd-tmpfiles; and bash -n, shellcheck and the running kernel for
+/// every sysctl key. Only paths and ports are relocated, never content.
 /// </summary>
 public class RealToolTests
 {
-    private static readonly HostPlan Plan = Stacks.ProdPlan();
+    /// <summary>The prod stack rendered for RELEASE (12 is prod as committed).</summary>
+    private static HostPlan PlanFor(int release, params string[] changes) => Stacks.ProdPlan([$"host.release={release}", .. changes]);
 
-    private static HostFile File(string path) => Plan.Files.Single(f => f.Path == path);
+    private static HostFile File(HostPlan plan, string path) => plan.Files.Single(f => f.Path == path);
 
-    /// <summary>The prod stack, and the variants that render optional parts of nginx.conf.</summary>
+    /// <summary>The prod stack, and the variants that render optional parts of nginx.conf, on each release.</summary>
     public static IEnumerable<object[]> NginxVariants() =>
-        [[Array.Empty<string>()], [new[] { "nginx.tokenCheck.enabled=true" }], [new[] { "nginx.apiPrefix=null", "hls.channelIdCharset=alphanumeric" }]];
+        from release in DebianRelease.All
+        from changes in new[] { Array.Empty<string>(), ["nginx.tokenCheck.enabled=true"], ["nginx.apiPrefix=null", "hls.channelIdCharset=alphanumeric"] }
+        select new object[] { release.Number, changes };
 
     [Theory]
     [MemberData(nameof(NginxVariants))]
-    public void Nginx_accepts_the_rendered_config(string[] changes)
+    public void Nginx_accepts_the_rendered_config(int release, string[] changes)
     {
-        var plan = Stacks.ProdPlan(changes);
+        var tools = ReleaseTools.For(release);
+        var plan = PlanFor(release, changes);
         using var root = new TempDir();
         var relocate = Relocation.Under(root.Path, "/opt/nginx", "/var/log/nginx", "/var/cache/nginx", "/etc/origin-stack", "/var/www/hls", "/run/nginx.pid");
         foreach (var f in plan["nginx-config"].Files.Where(f => f.Path.StartsWith("/opt/nginx/", StringComparison.Ordinal)))
             root.Write((f.Path), relocate.Text(f.Content));
-        root.Write(("/opt/nginx/mime.types"), System.IO.File.ReadAllText("/etc/nginx/mime.types"));
+        root.Write(("/opt/nginx/mime.types"), tools.ReadFile("/etc/nginx/mime.types"));
         // What the nginx-config apply script creates on the host.
         Directory.CreateDirectory(root["/var/log/nginx"]);
         Directory.CreateDirectory(root["/var/cache/nginx"]);
@@ -40,26 +45,29 @@ public class RealToolTests
             "-subj", "/CN=live.example.com", "-keyout", Path.Combine(tls, "origin.key"), "-out", Path.Combine(tls, "origin.crt"));
 
         var conf = root["/opt/nginx/nginx.conf"];
-        var result = Tool.Run("nginx", ["-t", "-c", conf, "-p", Path.GetDirectoryName(conf) + "/"]);
+        var result = tools.Run(root, "nginx", ["-t", "-c", conf, "-p", Path.GetDirectoryName(conf) + "/"]);
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains("test is successful", result.Output);
         Assert.DoesNotContain("[warn]", result.Output);
     }
 
-    [Fact]
-    public void Redis_runs_the_rendered_config_on_loopback_with_the_configured_settings()
+    [Theory]
+    [MemberData(nameof(ReleaseTools.Releases), MemberType = typeof(ReleaseTools))]
+    public void Redis_runs_the_rendered_config_on_loopback_with_the_configured_settings(int release)
     {
+        var tools = ReleaseTools.For(release);
+        var plan = PlanFor(release);
         using var root = new TempDir();
         var port = FreePort();
         const string password = "test-password-0123456789";
         var relocate = Relocation.Under(root.Path, "/etc/redis", "/run/redis", "/var/lib/redis");
-        var conf = relocate.Text(File("/etc/redis/redis.conf").Content).Replace("\nport 6379\n", $"\nport {port}\n");
+        var conf = relocate.Text(File(plan, "/etc/redis/redis.conf").Content).Replace("\nport 6379\n", $"\nport {port}\n");
         root.Write(("/etc/redis/origin-secret.conf"), $"requirepass {password}\n");
         var confPath = root.Write(("/etc/redis/redis.conf"), conf);
         Directory.CreateDirectory(root["/var/lib/redis"]);
         Directory.CreateDirectory(root["/run/redis"]);
 
-        using var server = System.Diagnostics.Process.Start(Tool.Which("redis-server"), [confPath])!;
+        using var server = tools.Start(root, "redis-server", confPath);
         try
         {
             string Cli(bool auth, params string[] args)
@@ -70,7 +78,7 @@ public class RealToolTests
             var deadline = DateTime.UtcNow.AddSeconds(20);
             while (Cli(true, "ping").Trim() != "PONG")
             {
-                Assert.True(DateTime.UtcNow < deadline && !server.HasExited, "redis-server did not start with the rendered config");
+                Assert.True(DateTime.UtcNow < deadline && !server.HasExited, $"redis-server of Debian {release} did not start with the rendered config");
                 Thread.Sleep(200);
             }
             // CONFIG GET answers the name on one line and the value on the next.
@@ -87,19 +95,26 @@ public class RealToolTests
         }
         finally
         {
-            server.Kill();
-            server.WaitForExit();
+            ReleaseTools.Stop(server);
         }
     }
 
-    [Fact]
-    public void Systemd_accepts_every_rendered_unit()
+    /// <summary>
+    /// systemd 252 (Debian 12) only warns about a setting or value it does not know and drops it, so a
+    /// unit written for 257 silently loses that protection there: each release's systemd must load
+    /// every unit without a word, and score the sandboxed service within the threshold itself.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ReleaseTools.Releases), MemberType = typeof(ReleaseTools))]
+    public void Systemd_accepts_and_scores_every_rendered_unit(int release)
     {
+        var tools = ReleaseTools.For(release);
+        var plan = PlanFor(release);
         using var root = new TempDir();
         var unitDir = root["units"];
         // The nginx unit points at the build's binary; the same program is Debian's /usr/sbin/nginx here.
         var relocate = new Relocation([("/opt/nginx/sbin/nginx", "/usr/sbin/nginx")]);
-        var units = Plan.Files.Where(f => f.Path.StartsWith("/etc/systemd/system/", StringComparison.Ordinal)).ToList();
+        var units = plan.Files.Where(f => f.Path.StartsWith("/etc/systemd/system/", StringComparison.Ordinal)).ToList();
         Assert.True(units.Count >= 8);
         foreach (var unit in units)
             root.Write(Path.Combine("units", unit.Path["/etc/systemd/system/".Length..]), relocate.Text(unit.Content));
@@ -108,11 +123,12 @@ public class RealToolTests
         var names = units.Select(u => u.Path["/etc/systemd/system/".Length..]).Select(p => p.Contains(".d/") ? p[..p.IndexOf(".d/")] : p).Distinct();
         foreach (var name in names)
         {
-            var result = Tool.Run("systemd-analyze", ["verify", "--man=no", "--generators=no", name], env);
-            Assert.True(result.ExitCode == 0 && result.Output.Trim().Length == 0, $"{name}:\n{result.Output}");
+            var result = tools.Run(root, "systemd-analyze", ["verify", "--man=no", "--generators=no", name], env);
+            Assert.True(result.ExitCode == 0 && result.Output.Trim().Length == 0, $"systemd of Debian {release}, {name}:\n{result.Output}");
         }
-        var security = Tool.Run("systemd-analyze", ["security", "--offline=true", "--threshold=25", Path.Combine(unitDir, "stream-api.service")], env);
-        Assert.True(security.ExitCode == 0, "stream-api.service is exposed above 2.5:\n" + security.Output);
+        var security = tools.Run(root, "systemd-analyze", ["security", "--offline=true", "--threshold=25", Path.Combine(unitDir, "stream-api.service")], env);
+        Assert.True(security.ExitCode == 0, $"systemd of Debian {release}: stream-api.service is exposed above 2.5:\n" + security.Output);
+        Assert.StartsWith($"systemd {tools.Release.Systemd} ", tools.Run(root, "systemd-analyze", ["--version"], new Dictionary<string, string> { ["SYSTEMD_COLORS"] = "0" }).Stdout);
     }
 
     [Fact]
@@ -123,25 +139,34 @@ public class RealToolTests
             Assert.True(System.IO.File.Exists(key.ProcPath), $"{key} is not a sysctl of this kernel ({key.ProcPath})");
     }
 
-    [Fact]
-    public void Nft_accepts_the_firewall_ruleset()
+    [Theory]
+    [MemberData(nameof(ReleaseTools.Releases), MemberType = typeof(ReleaseTools))]
+    public void Nft_accepts_the_firewall_ruleset(int release)
     {
+        var tools = ReleaseTools.For(release);
         using var root = new TempDir();
-        var ruleset = root.Write("firewall.nft", File("/etc/origin-stack/firewall.nft").Content);
-        var result = Tool.Run("nft", ["-c", "-f", ruleset]);
+        var ruleset = root.Write("firewall.nft", File(PlanFor(release), "/etc/origin-stack/firewall.nft").Content);
+        var result = tools.Run(root, "nft", ["-c", "-f", ruleset]);
         Assert.True(result.ExitCode == 0, result.Output);
     }
 
-    public static IEnumerable<object[]> Scripts() =>
-        PlanBundle.Files(Plan).Where(kv => kv.Key.EndsWith(".sh", StringComparison.Ordinal)).Select(kv => new object[] { kv.Key });
+    /// <summary>Every script of the Debian 12 bundle, and those the Debian 13 bundle renders differently.</summary>
+    public static IEnumerable<object[]> Scripts()
+    {
+        var bookworm = PlanBundle.Files(PlanFor(12));
+        var trixie = PlanBundle.Files(PlanFor(13));
+        bool Script(string path) => path.EndsWith(".sh", StringComparison.Ordinal);
+        return bookworm.Keys.Where(Script).Select(k => new object[] { 12, k })
+            .Concat(trixie.Where(kv => Script(kv.Key) && (!bookworm.TryGetValue(kv.Key, out var b) || b != kv.Value)).Select(kv => new object[] { 13, kv.Key }));
+    }
 
     [Theory]
     [MemberData(nameof(Scripts))]
-    public void Every_script_parses_and_passes_shellcheck(string bundlePath)
+    public void Every_script_parses_and_passes_shellcheck(int release, string bundlePath)
     {
         using var root = new TempDir();
         // A step script sources the lib.sh staged beside it; lay the step's directory out as on the host.
-        var bundle = PlanBundle.Files(Plan);
+        var bundle = PlanBundle.Files(PlanFor(release));
         var dir = Path.GetDirectoryName(bundlePath)!;
         foreach (var (path, content) in bundle.Where(kv => Path.GetDirectoryName(kv.Key) == dir && kv.Key.EndsWith(".sh", StringComparison.Ordinal)))
             root.Write(path, content);
@@ -162,14 +187,16 @@ public class RealToolTests
         Assert.Equal(hostile, echoed.Stdout);
     }
 
-    [Fact]
-    public void Cleanup_removes_files_by_modification_time_only()
+    [Theory]
+    [MemberData(nameof(ReleaseTools.Releases), MemberType = typeof(ReleaseTools))]
+    public void Cleanup_removes_files_by_modification_time_only(int release)
     {
+        var tools = ReleaseTools.For(release);
         using var root = new TempDir();
         var hls = root["hls"];
         Directory.CreateDirectory(hls);
         var relocate = new Relocation([("/var/www/hls", hls)]);
-        var conf = relocate.Text(File("/etc/tmpfiles.d/origin-hls.conf").Content).Replace(" streamapi streamapi ", " root root ");
+        var conf = relocate.Text(File(PlanFor(release), "/etc/tmpfiles.d/origin-hls.conf").Content).Replace(" streamapi streamapi ", " root root ");
         var confPath = root.Write("origin-hls.conf", conf);
         var stale = Path.Combine(hls, "stream_1_100.ts");
         var fresh = Path.Combine(hls, "stream_2_200.ts");
@@ -179,9 +206,52 @@ public class RealToolTests
         // A viewer read the stale segment just now: its atime is fresh, and it must still go.
         System.IO.File.SetLastAccessTimeUtc(stale, DateTime.UtcNow);
 
-        Tool.Succeed("systemd-tmpfiles", "--clean", confPath);
+        var clean = tools.Run(root, "systemd-tmpfiles", ["--clean", confPath]);
+        Assert.True(clean.ExitCode == 0, clean.Output);
         Assert.False(System.IO.File.Exists(stale), "a file untouched for longer than the cleanup age survived");
         Assert.True(System.IO.File.Exists(fresh), "a fresh file was removed");
+    }
+
+    /// <summary>
+    /// The tls step keeps its certificate request while the request's subject is the one it would write.
+    /// OpenSSL 3.0 (Debian 12) prints a subject as "CN = x" and 3.5 (Debian 13) as "CN=x", so the
+    /// comparison asks both for RFC 2253, which they print alike; each release's openssl is held to the
+    /// exact line the rendered script compares with.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ReleaseTools.Releases), MemberType = typeof(ReleaseTools))]
+    public void The_tls_step_recognises_its_own_request_with_each_releases_openssl(int release)
+    {
+        var tools = ReleaseTools.For(release);
+        var script = PlanFor(release)["tls"].ApplyScript;
+        var expected = System.Text.RegularExpressions.Regex.Match(script, @"-nameopt RFC2253\) == '([^']+)'").Groups[1].Value;
+        Assert.Equal("subject=CN=live.example.com", expected);
+        using var root = new TempDir();
+        var key = root["origin.key"];
+        var csr = root["origin.csr"];
+        Assert.Equal(0, tools.Run(root, "openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key]).ExitCode);
+        Assert.Equal(0, tools.Run(root, "openssl", ["req", "-new", "-key", key, "-subj", "/CN=live.example.com", "-addext", "subjectAltName=DNS:live.example.com", "-out", csr]).ExitCode);
+        Assert.Equal(expected, tools.Run(root, "openssl", ["req", "-in", csr, "-noout", "-subject", "-nameopt", "RFC2253"]).Stdout.Trim());
+        // What the step compared before: the release's default form, which differs between the two.
+        var defaultForm = tools.Run(root, "openssl", ["req", "-in", csr, "-noout", "-subject"]).Stdout.Trim();
+        Assert.Equal(release == 12 ? "subject=CN = live.example.com" : "subject=CN=live.example.com", defaultForm);
+    }
+
+    /// <summary>The probe that starts every converge passes on a host of its release and stops on the other one, saying why.</summary>
+    [Theory]
+    [MemberData(nameof(ReleaseTools.Releases), MemberType = typeof(ReleaseTools))]
+    public void The_release_probe_passes_on_its_release_only(int release)
+    {
+        var tools = ReleaseTools.For(release);
+        using var root = new TempDir();
+        foreach (var other in DebianRelease.All)
+        {
+            var result = tools.Run(root, "bash", ["-c", other.ProbeCommand]);
+            if (other.Number == release)
+                Assert.True(result.ExitCode == 0 && result.Stdout.StartsWith($"Debian GNU/Linux {release} ({other.Codename})", StringComparison.Ordinal), result.Output);
+            else
+                Assert.True(result.ExitCode == 1 && result.Stderr.Contains($"host.release is {other.Number} ({other.Codename}); this host runs Debian GNU/Linux {release}"), result.Output);
+        }
     }
 
     private static int FreePort()
