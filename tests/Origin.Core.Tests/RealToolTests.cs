@@ -254,6 +254,44 @@ public class RealToolTests
         }
     }
 
+    /// <summary>
+    /// Moving a host from Debian 13 back to 12 is one-way for its Redis data (docs/disaster-rebuild.md,
+    /// section 9): a snapshot Redis 8.0 writes is refused by 7.0, while 8.0 loads one 7.0 wrote.
+    /// </summary>
+    [Fact]
+    public void Redis_data_moves_from_Debian_12_to_13_but_not_back()
+    {
+        string Snapshot(ReleaseTools tools, TempDir dir)
+        {
+            var port = FreePort().ToString();
+            var result = tools.Run(dir, "bash", ["-c",
+                $"redis-server --port {port} --bind 127.0.0.1 --dir {dir.Path} --save '' --daemonize no & " +
+                $"until redis-cli -p {port} ping 2> /dev/null | grep -q PONG; do sleep 0.1; done; " +
+                $"redis-cli -p {port} set token:probe written-on-{tools.Release.Number} > /dev/null && redis-cli -p {port} save > /dev/null && redis-cli -p {port} shutdown nosave; wait"], timeoutSeconds: 30);
+            Assert.True(System.IO.File.Exists(Path.Combine(dir.Path, "dump.rdb")), result.Output);
+            return dir.Path;
+        }
+        (int ExitCode, string Output) Load(ReleaseTools tools, TempDir dir)
+        {
+            var port = FreePort().ToString();
+            var result = tools.Run(dir, "bash", ["-c",
+                $"redis-server --port {port} --bind 127.0.0.1 --dir {dir.Path} --save '' --daemonize no --logfile {dir.Path}/load.log & server=$!; " +
+                $"for i in $(seq 50); do redis-cli -p {port} get token:probe 2> /dev/null | grep . && break; kill -0 $server 2> /dev/null || break; sleep 0.1; done; " +
+                $"redis-cli -p {port} shutdown nosave > /dev/null 2>&1; wait $server; cat {dir.Path}/load.log"], timeoutSeconds: 30);
+            return (result.ExitCode, result.Output);
+        }
+        var bookworm = ReleaseTools.For(12);
+        var trixie = ReleaseTools.For(13);
+        using var up = new TempDir();
+        Snapshot(bookworm, up);
+        Assert.Contains("written-on-12", Load(trixie, up).Output);
+        using var down = new TempDir();
+        Snapshot(trixie, down);
+        var back = Load(bookworm, down).Output;
+        Assert.DoesNotContain("written-on-13", back);
+        Assert.Contains("Can't handle RDB format version", back);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

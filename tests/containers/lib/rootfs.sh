@@ -24,7 +24,8 @@ rootfs_packages() {
 build_rootfs() {
     local suite=$1 kind=$2 packages tmp
     packages=$(rootfs_packages "$kind")
-    ROOTFS=$ROOTFS_CACHE/$suite-$kind-$(key "${BASH_SOURCE[0]}" "$suite" "$MIRROR" "$packages")
+    # Keyed by what makes it: this function, the suite, the mirror and the packages.
+    ROOTFS=$ROOTFS_CACHE/$suite-$kind-$(key "$(declare -f build_rootfs)" "$suite" "$MIRROR" "$packages")
     mkdir -p "$ROOTFS_CACHE"
     # One build per rootfs at a time; a second caller waits and then finds it built.
     exec {lock}> "$ROOTFS_CACHE/.$suite-$kind.lock"
