@@ -8,8 +8,6 @@ APP_DIR=$REPO/tests/fixtures/stream-api
 SOURCE_MEDIA=/srv/rehearsal/source.ts
 # The RAM a rehearsal host declares (the VM's guest has this much).
 REHEARSAL_RAM_MIB=3072
-# The one setting the change phase changes.
-CHANGE=(--set hls.segmentSeconds=4)
 
 # release_suite NUMBER: the Debian suite of a release.
 release_suite() {
