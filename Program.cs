@@ -26,7 +26,11 @@ namespace Origin.Infra
             var config = new Config(ConfigKeys.Namespace);
             var sshPrivateKey = config.RequireSecret("sshPrivateKey");
             var redisPassword = config.RequireSecret(OriginSecrets.RedisPasswordKey);
-            var loaded = await LoadAsync(config, redisPassword);
+            // The second token key is set only during a rotation; whether it is set is known in previews too.
+            var tokenKeys = config.GetSecret(OriginSecrets.TokenSecretPreviousKey) is { } previous
+                ? Output.Tuple(config.RequireSecret(OriginSecrets.TokenSecretKey), previous).Apply(k => (IReadOnlyList<string>)[k.Item1, k.Item2])
+                : config.RequireSecret(OriginSecrets.TokenSecretKey).Apply(k => (IReadOnlyList<string>)[k]);
+            var loaded = await LoadAsync(config, redisPassword, tokenKeys);
             var settings = loaded.Settings;
             // Read before anything is registered too, so a missing app or a failed lookup leaves the stack untouched.
             var app = settings.Stream.Source.Kind == AppSourceKind.Local ? ExportApp(settings.Stream.Source) : null;
@@ -40,18 +44,21 @@ namespace Origin.Infra
             options.ResourceTransformations.AddRange(transformations);
             var plan = HostPlan.Build(settings, inputs);
             var edge = EdgePolicy.Build(settings);
-            var host = new OriginHost("origin", settings.Host, InboundPolicy.Build(settings, inputs), sshPrivateKey, options);
-            var zone = settings.Cloudflare.Zone ?? throw new InvalidOperationException("cloudflare.zone is validated before the edge is built");
-            _ = new EdgeZone("edge", zone.Value, edge, host.Ipv4Address, host.Ipv6Address, options);
-            var steps = Converge.Steps(plan, host, edge, redisPassword, app, options);
-            _ = new VerifyOrigin("verify", plan, host.Connection, steps, options);
+            var userData = settings.Host.Mode == HostMode.Hcloud ? ServerUserDataOf(config) : null;
+            var host = new OriginHost("origin", settings.Host, InboundPolicy.Build(settings, inputs), sshPrivateKey, userData, options);
+            var edgeZone = new EdgeZone("edge", await ZoneIdAsync(settings.Cloudflare), edge, tokenKeys, options);
+            var keysFile = tokenKeys.Apply(k => Supplies.JoinTokenKeys(k[0], k.Count > 1 ? k[1] : null));
+            var steps = Converge.Steps(plan, host, edge, edgeZone, redisPassword, keysFile, app, options);
+            var verify = new VerifyOrigin("verify", plan, host.Connection, steps, options);
+            // The record goes live after the origin verified, and a destroy stops at it (EdgeZone).
+            edgeZone.GoLive(host.Ipv4Address, host.Ipv6Address, verify);
 
             var hls = settings.Hls;
             return new Dictionary<string, object?>
             {
                 ["originAddress"] = host.Address,
                 ["publicHostname"] = edge.RecordName,
-                ["playlistUrlPattern"] = $"https://{edge.RecordName}{hls.UrlPrefix}{hls.PlaylistPrefix}<channel>.m3u8?{settings.Stream.TokenParam}=<token>",
+                ["playlistUrlPattern"] = $"https://{edge.RecordName}{hls.UrlPrefix}<token>/{hls.PlaylistPrefix}<channel>.m3u8",
                 ["tmpfsSize"] = new Sizing(settings).TmpfsSize.ToString(),
                 ["capacityFindings"] = loaded.Findings.Warnings.Where(f => f.Key.StartsWith(ConfigKeys.Of("capacity."), StringComparison.Ordinal))
                     .Select(f => f.ToString()).ToList(),
@@ -59,34 +66,78 @@ namespace Origin.Infra
         }
 
         /// <summary>
-        /// Every origin:&lt;section&gt; key through the core, and the Redis password through its check. Errors
+        /// Every origin:&lt;section&gt; key through the core, and the Redis password and token keys through their checks. Errors
         /// stop the run before any resource exists, all of them in one message; warnings are logged.
         /// </summary>
-        private static async Task<OriginConfig.Loaded> LoadAsync(Config config, Output<string> redisPassword)
+        private static async Task<OriginConfig.Loaded> LoadAsync(Config config, Output<string> redisPassword, Output<IReadOnlyList<string>> tokenKeys)
         {
             var sections = new Dictionary<string, YamlDotNet.RepresentationModel.YamlNode>(StringComparer.Ordinal);
+            var unreadable = new Findings();
             foreach (var section in ConfigKeys.Sections)
-                if (config.Get(section) is { } text)
-                    sections[section] = StackConfig.ParseValue(text);
+                if (config.Get(section) is { } text && StackConfig.ParseValue(text, ConfigKeys.Of(section), unreadable) is { } node)
+                    sections[section] = node;
             // Config reads one key at a time and cannot list them, so a misspelt section would go
             // unnoticed. The engine hands the program every key in PULUMI_CONFIG: any other origin:*
             // key there is reported as unknown, as the CLI reports it.
             foreach (var key in KeysOfThisProject().Where(k => !sections.ContainsKey(k) && !ConfigKeys.SecretKeys.Contains(k) && !ConfigKeys.Sections.Contains(k)))
                 sections[key] = new YamlDotNet.RepresentationModel.YamlScalarNode(key);
-            var loaded = OriginConfig.Load(sections);
+            var loaded = OriginConfig.Load(sections, unreadable);
             // The password is checked inside an Apply, so it never leaves its secret Output: what comes out
             // are findings, which say what is wrong with it and never what it is.
-            var passwordErrors = await KnownValue(redisPassword.Apply(password =>
+            var passwordErrors = await KnownValue(Output.Tuple(redisPassword, tokenKeys).Apply(secrets =>
             {
                 var findings = new Findings();
-                OriginSecrets.Check(password, findings);
+                OriginSecrets.Check(secrets.Item1, findings);
+                foreach (var (key, name) in secrets.Item2.Zip([OriginSecrets.TokenSecretKey, OriginSecrets.TokenSecretPreviousKey]))
+                    OriginSecrets.CheckTokenSecret(name, key, findings);
+                if (secrets.Item2 is [var current, var previous] && current == previous)
+                    findings.Error(ConfigKeys.Of(OriginSecrets.TokenSecretPreviousKey), "the key before the rotation, not the current one again", "the same key as origin:tokenSecret");
                 return findings.Errors.ToList();
             }));
+            var hostKeyErrors = loaded.Settings.Host.Mode == HostMode.Hcloud ? await HostKeyErrorsAsync(config, loaded.Settings.Host.Ssh.HostKey) : [];
             foreach (var warning in loaded.Findings.Warnings)
                 Log.Warn(warning.ToString());
-            var errors = loaded.Findings.Errors.Concat(passwordErrors).ToList();
+            var errors = loaded.Findings.Errors.Concat(passwordErrors).Concat(hostKeyErrors).ToList();
             return errors.Count > 0 ? throw new RunException(new InvalidSettingsException(errors).Message) : loaded;
         }
+
+        /// <summary>
+        /// The zone's ID, awaited rather than kept as an Output: an adopted object's import ID holds it, and
+        /// CustomResourceOptions.ImportId is a plain string. Previews run the lookup too.
+        /// </summary>
+        private static async Task<string> ZoneIdAsync(CloudflareSettings cf)
+        {
+            var zone = cf.Zone ?? throw new InvalidOperationException("cloudflare.zone is validated before the edge is built");
+            var found = await Cloudflare.GetZone.InvokeAsync(new Cloudflare.GetZoneArgs
+            {
+                Filter = new Cloudflare.Inputs.GetZoneFilterArgs { Name = zone.Value, Match = "all" },
+            });
+            return found.Id;
+        }
+
+        /// hcloud mode: the host key the server is created with must be the one every connection pins.
+        /// Checked inside an Apply like the Redis password, so the key never leaves its secret Output.
+        /// </summary>
+        private static async Task<List<Finding>> HostKeyErrorsAsync(Config config, Values.SshPublicKey? hostKey)
+        {
+            var findings = new Findings();
+            if (config.GetSecret(OriginSecrets.SshHostPrivateKeyKey) is not { } privateKey)
+            {
+                findings.Error(ConfigKeys.Of(OriginSecrets.SshHostPrivateKeyKey),
+                    "the server's SSH host key in hcloud mode (ssh-keygen -t ed25519 -N '' -f origin_host_ed25519; pulumi config set --secret origin:sshHostPrivateKey < origin_host_ed25519)", "nothing");
+                return findings.Errors.ToList();
+            }
+            return await KnownValue(privateKey.Apply(key =>
+            {
+                OriginSecrets.CheckHostKey(key, hostKey, findings);
+                return findings.Errors.ToList();
+            }));
+        }
+
+        /// <summary>The server's user data, rendered from the checked host key: secret, as the key is.</summary>
+        private static Output<string> ServerUserDataOf(Config config) =>
+            Output.CreateSecret(config.RequireSecret(OriginSecrets.SshHostPrivateKeyKey).Apply(key =>
+                ServerUserData.Render(Values.OpenSshPrivateKey.TryParse(key, out var parsed, out _) ? parsed : throw new InvalidOperationException("origin:sshHostPrivateKey is checked before the host is built"))));
 
         /// <summary>The origin:* keys the engine passed to the program, without their namespace.</summary>
         private static IEnumerable<string> KeysOfThisProject()
@@ -116,7 +167,7 @@ namespace Origin.Infra
             {
                 return new StreamApp(export, AppDirectory.Export(Path.GetFullPath(Path.Combine(root, path.Value)), export));
             }
-            catch (DirectoryNotFoundException e)
+            catch (AppDirectoryException e)
             {
                 throw new RunException(e.Message);
             }

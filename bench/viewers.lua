@@ -1,10 +1,11 @@
 -- wrk script: the load is viewers behind Cloudflare. Every request carries one viewer's address in
--- CF-Connecting-IP and that viewer's token (valid in Redis), and each connection waits `pause` ms
+-- CF-Connecting-IP and that viewer's channel and token (one line of the tokens file, the query the
+-- edge's rewrite hands on), and each connection waits `pause` ms
 -- between requests, like a player. wrk does not say which connection a request goes out on, so each
 -- thread deals its requests to the viewers in turn: with as many viewers as connections, a viewer
 -- makes as many requests as a connection does, and the per-address and per-token limits see viewers.
 --
--- wrk -t <threads> ... -s viewers.lua <url> -- <threads> <kind> <viewers> <token param> <token prefix> <pause ms> <hls dir> <playlist prefix> <url prefix> <channels>
+-- wrk -t <threads> ... -s viewers.lua <url> -- <threads> <kind> <viewers> <tokens file> <pause ms> <hls dir> <playlist prefix> <url prefix> <channels>
 --   kind: "playlist" (a channel's playlist) or "segment" (one of the newest segments it lists, as read
 --   from the playlist on disk once a second, so every segment requested exists)
 
@@ -15,17 +16,19 @@ function setup(thread)
    counter = counter + 1
 end
 
-local kind, viewers, token_param, token_prefix, pause, hls_dir, playlist_prefix, url_prefix, channels
+local kind, viewers, queries, pause, hls_dir, playlist_prefix, url_prefix, channels
 local next_viewer, step
 local segments, read_at = {}, -1
 
 function init(args)
    -- Each thread runs its own copy of this script: it learns its number from setup(), the count from wrk's -t.
    step = tonumber(args[1])
-   kind, viewers, token_param, token_prefix, pause = args[2], tonumber(args[3]), args[4], args[5], tonumber(args[6])
-   hls_dir, playlist_prefix, url_prefix = args[7], args[8], args[9]
+   kind, viewers, pause = args[2], tonumber(args[3]), tonumber(args[5])
+   queries = {}
+   for line in io.lines(args[4]) do table.insert(queries, line) end
+   hls_dir, playlist_prefix, url_prefix = args[6], args[7], args[8]
    channels = {}
-   for c in string.gmatch(args[10], "[^,]+") do table.insert(channels, c) end
+   for c in string.gmatch(args[9], "[^,]+") do table.insert(channels, c) end
    next_viewer = id
 end
 
@@ -63,7 +66,7 @@ function request()
       local list = assert(segments[c], "no playlist on disk for channel " .. channels[c])
       file = list[math.max(1, #list - n % 3)]
    end
-   return wrk.format("GET", url_prefix .. file .. "?" .. token_param .. "=" .. token_prefix .. n, { ["CF-Connecting-IP"] = address(n) })
+   return wrk.format("GET", url_prefix .. file .. "?" .. queries[n + 1], { ["CF-Connecting-IP"] = address(n) })
 end
 
 function delay()

@@ -14,13 +14,20 @@ public static class OriginConfig
         public OriginSettings Valid => Findings.HasErrors ? throw new InvalidSettingsException(Findings.Errors.ToList()) : Settings;
     }
 
-    public static Loaded Load(IReadOnlyDictionary<string, YamlNode> sections)
+    /// <param name="findings">Problems already found reading the config, reported with the rest.</param>
+    public static Loaded Load(IReadOnlyDictionary<string, YamlNode> sections, Findings? findings = null)
     {
-        var findings = new Findings();
+        findings ??= new Findings();
         var settings = StackConfig.Bind(sections, findings);
         SettingsValidator.Check(settings, findings);
         return new Loaded(settings, findings);
     }
 
-    public static Loaded LoadStackFile(string path) => Load(StackConfig.ReadStackFile(path));
+    /// <summary>A malformed file is reported as findings, with the file, line and key; nothing is bound from it.</summary>
+    public static Loaded LoadStackFile(string path)
+    {
+        var findings = new Findings();
+        var sections = StackConfig.ReadStackFile(path, findings);
+        return findings.HasErrors ? new Loaded(new OriginSettings(), findings) : Load(sections, findings);
+    }
 }

@@ -3,6 +3,19 @@ using Origin.Box;
 
 // bench/run [--duration S] [--ladder 1000,2000,...] [--configs before,audit,stack] [--kinds playlist,segment] [--timeout S]
 //           [--set section.key=value]... (renders the stack with that change) [--out FILE]
+if (args is ["cold-starts", .. var rest])
+{
+    await ColdStarts.Run(rest);
+    return;
+}
+if (args is ["chart", .. var chartArgs])
+{
+    // Redraws BENCHMARKS.png from the tables of the last run, without running it again.
+    var markdown = chartArgs is ["--out", var md] ? Path.GetFullPath(md) : Path.Combine(Repo.Root, "BENCHMARKS.md");
+    LadderChart.Draw(LadderChart.FromMarkdown(markdown), LadderChart.PathBeside(markdown));
+    Console.WriteLine($"wrote {LadderChart.PathBeside(markdown)}");
+    return;
+}
 var options = Options.Parse(args);
 Tools.RequireBox((Tools.Wrk, "wrk"));
 Console.WriteLine("starting the origin on loopback (channels at the stack's bitrate)...");
@@ -10,12 +23,17 @@ await using var box = await OriginBox.Start(productionBitrate: true, options.Set
 
 string[] channels = ["1", "2"];
 foreach (var channel in channels) await box.StartChannel(channel, "198.19.255.253");
-// One token per viewer, as many viewers as the largest step has connections.
-var tokenPrefix = $"bench{Environment.ProcessId}-";
-for (var start = 0; start < options.Ladder.Max(); start += 1000)
-    await box.Redis.Pipeline(Enumerable.Range(start, Math.Min(1000, options.Ladder.Max() - start))
-        .Select(i => new[] { "SET", $"token:{tokenPrefix}{i}", "*", "EX", "7200" }).ToList());
-var probeToken = await box.NewToken();
+// One token per viewer, as many viewers as the largest step has connections: viewer n watches channel
+// n mod 2 with the query the edge hands on. Tokens are per channel and issue second, so each viewer's is
+// issued in a second of its own, counted back from a minute ago (well inside the token lifetime).
+var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+var tokensFile = box.Root["/srv/bench-viewer-tokens"];   // removed with the box
+File.WriteAllLines(tokensFile, Enumerable.Range(0, options.Ladder.Max()).Select(n =>
+{
+    var channel = channels[n % channels.Length];
+    return Origin.Tokens.ViewerTokens.Query(channel, box.Token(channel, issuedAt: now - 60 - n / channels.Length));
+}));
+var probeToken = box.Token(channels[0]);
 
 var segment = box.Hls.SegmentSeconds * 1000;
 var results = new List<StepResult>();
@@ -26,7 +44,7 @@ foreach (var name in options.Configs)
         foreach (var connections in options.Ladder)
         {
             // A player reloads the playlist at most twice per target duration and fetches one segment per target duration.
-            var load = new Wrk.Load(kind, connections, tokenPrefix, kind == "playlist" ? segment / 2 : segment, options.Duration, options.Timeout);
+            var load = new Wrk.Load(kind, connections, tokensFile, kind == "playlist" ? segment / 2 : segment, options.Duration, options.Timeout);
             var window = new LogWindow(server);
             await using var probe = new StalenessProbe(box, server.Port, channels[0], "198.19.255.254", probeToken);
             probe.Start();
@@ -40,7 +58,9 @@ foreach (var name in options.Configs)
         }
 }
 Report.Write(options, box, results);
-Console.WriteLine($"wrote {options.Out}");
+LadderChart.Draw(results.Select(r => new LadderChart.Point(r.Load.Kind, r.Config, r.Load.Connections, r.Wrk.OkPerSecond, r.Wrk.P99Us / 1000.0)).ToList(),
+    LadderChart.PathBeside(options.Out));
+Console.WriteLine($"wrote {options.Out} and {LadderChart.PathBeside(options.Out)}");
 
 // Between steps: the servers go idle at once when wrk stops, but a token check still waiting for the API
 // would be answered during the next step; wait until the API has been idle for a while (at most a minute).

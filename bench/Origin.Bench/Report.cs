@@ -13,13 +13,16 @@ internal static class Report
     private const string Begin = "<!-- bench/run writes from here -->";
     private const string End = "<!-- bench/run writes up to here -->";
 
-    public static void Write(Options options, OriginBox box, IReadOnlyList<StepResult> results)
+    public static void Write(Options options, OriginBox box, IReadOnlyList<StepResult> results) =>
+        WriteSection(options.Out, Begin, End, Generate(options, box, results));
+
+    /// <summary>Replaces what lies between two marker lines of <paramref name="path"/>.</summary>
+    public static void WriteSection(string path, string begin, string end, string generated)
     {
-        var generated = Generate(options, box, results);
-        var text = File.Exists(options.Out) ? File.ReadAllText(options.Out) : $"# Benchmarks\n\n{Begin}\n{End}\n";
-        var (from, to) = (text.IndexOf(Begin, StringComparison.Ordinal), text.IndexOf(End, StringComparison.Ordinal));
-        if (from < 0 || to < from) throw new InvalidOperationException($"{options.Out} has lost its markers; remove it or put back {Begin} and {End}");
-        File.WriteAllText(options.Out, text[..(from + Begin.Length)] + "\n" + generated + text[to..]);
+        var text = File.Exists(path) ? File.ReadAllText(path) : $"# Benchmarks\n\n{begin}\n{end}\n";
+        var (from, to) = (text.IndexOf(begin, StringComparison.Ordinal), text.IndexOf(end, StringComparison.Ordinal));
+        if (from < 0 || to < from) throw new InvalidOperationException($"{path} has lost its markers; put back {begin} and {end}");
+        File.WriteAllText(path, text[..(from + begin.Length)] + "\n" + generated + text[to..]);
     }
 
     private static string Generate(Options options, OriginBox box, IReadOnlyList<StepResult> results)
@@ -34,7 +37,7 @@ internal static class Report
         md.AppendLine($"| channels | 2 live channels, FFmpeg stream copy of a {s.Capacity.BitrateKbps} kbit/s 720p H.264/AAC source, keyframe every {s.Hls.SegmentSeconds} s (`capacity.bitrateKbps`, `hls.segmentSeconds`) |");
         md.AppendLine("| configs | `before`: [Debian's stock nginx.conf](bench/configs/before.nginx.conf) serving the HLS directory; `audit`: [the same with the audit's nginx recommendations as written](bench/configs/audit.nginx.conf); " +
                       "`stack`: the rendered prod nginx.conf and units (the loopback origin of tests/Origin.Box, paths and ports relocated) |");
-        md.AppendLine($"| viewers | one per connection: its own `CF-Connecting-IP` (from loopback, listed as Cloudflare's in the render) and its own token, valid in Redis |");
+        md.AppendLine($"| viewers | one per connection: its own `CF-Connecting-IP` (from loopback, listed as Cloudflare's in the render) and its own token for its channel (the edge's rewritten query), issued in a second of its own |");
         md.AppendLine($"| pacing | a connection waits {segmentMs / 2} ms between playlist requests (a player reloads at most twice per target duration) and {segmentMs} ms between segment requests (one segment per target duration); segments are one of the newest three listed. N connections so offer at most N playlists or N/2 segments a second |");
         md.AppendLine($"| each step | wrk -t{Environment.ProcessorCount}, {options.Duration.TotalSeconds} s, a response later than {options.Timeout.TotalSeconds} s counts as a timeout |");
         md.AppendLine("| 2xx/s | successful responses per second; errors = non-2xx responses + socket errors (connect, read, write, timeout) |");
@@ -80,10 +83,15 @@ internal static class Report
 
     private static string Machine()
     {
-        var mem = File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
         var nginx = Run.Capture(Tools.Nginx, ["-v"]).Stderr.Trim().Replace("nginx version: ", "");
         var wrk = Run.Capture(Tools.Wrk, ["-v"]).Stdout.Split('\n')[0].Split(' ').ElementAtOrDefault(1);
-        return $"{Environment.ProcessorCount} cores, {long.Parse(mem) / 1024 / 1024} GiB, Linux {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}, " +
-               $"{nginx} (Debian's, for all three configs), wrk {wrk}";
+        return $"{Host()}, {nginx} (Debian's, for all three configs), wrk {wrk}";
+    }
+
+    /// <summary>Cores, memory and kernel of this machine.</summary>
+    internal static string Host()
+    {
+        var mem = File.ReadLines("/proc/meminfo").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        return $"{Environment.ProcessorCount} cores, {long.Parse(mem) / 1024 / 1024} GiB, Linux {File.ReadAllText("/proc/sys/kernel/osrelease").Trim()}";
     }
 }

@@ -18,7 +18,8 @@ internal sealed record WrkResult(long Requests, long DurationUs, long Bytes, lon
 internal static class Wrk
 {
     /// <param name="Connections">Also the number of viewers: one per connection.</param>
-    public sealed record Load(string Kind, int Connections, string TokenPrefix, int PauseMs, TimeSpan Duration, TimeSpan Timeout);
+    /// <param name="TokensFile">Line n: viewer n's query string (its channel and token).</param>
+    public sealed record Load(string Kind, int Connections, string TokensFile, int PauseMs, TimeSpan Duration, TimeSpan Timeout);
 
     public static WrkResult Run(Load load, int port, OriginBox box, IReadOnlyList<string> channels)
     {
@@ -31,7 +32,7 @@ internal static class Wrk
             $"--nofile={nofile}:{nofile}", "--", Tools.Wrk, "-t", threads,
             "-c", load.Connections.ToString(CultureInfo.InvariantCulture), "-d", $"{(int)load.Duration.TotalSeconds}s",
             "--timeout", $"{(int)load.Timeout.TotalSeconds}s", "-s", BenchFiles.ViewersScript, url, "--",
-            threads, load.Kind, load.Connections.ToString(CultureInfo.InvariantCulture), box.TokenParam, load.TokenPrefix,
+            threads, load.Kind, load.Connections.ToString(CultureInfo.InvariantCulture), load.TokensFile,
             load.PauseMs.ToString(CultureInfo.InvariantCulture), box.HlsDir, box.Hls.PlaylistPrefix.Value, box.Hls.UrlPrefix.Value,
             string.Join(',', channels),
         ];

@@ -11,7 +11,10 @@ namespace Origin.Infra;
 /// </summary>
 internal static class Converge
 {
-    public static IReadOnlyList<HostStep> Steps(HostPlan plan, OriginHost host, EdgePolicy edge, Output<string> redisPassword, StreamApp? app, ComponentResourceOptions options)
+    /// <param name="tokenKeys">The keys file's content (secret). The step that supplies it waits for the edge's
+    /// token rulesets: during a rotation the edge accepts the new key before the API issues with it.</param>
+    public static IReadOnlyList<HostStep> Steps(HostPlan plan, OriginHost host, EdgePolicy edge, EdgeZone zone, Output<string> redisPassword,
+        Output<string> tokenKeys, StreamApp? app, ComponentResourceOptions options)
     {
         var steps = new List<HostStep>();
         Output<string>? certificate = null;
@@ -20,14 +23,16 @@ internal static class Converge
         {
             var hostStep = new HostStep(step, new HostStepArgs(
                 host.Connection,
+                host.ConfirmConnection,
                 file => file.Supply switch
                 {
                     Supply.RedisPassword => redisPassword.Apply(file.Render),
+                    Supply.TokenKeys => tokenKeys.Apply(file.Render),
                     Supply.OriginCertificate => (certificate ?? throw new InvalidOperationException($"the {step.Name} step needs the origin certificate before the host has requested it")).Apply(file.Render),
                     _ => throw new ArgumentOutOfRangeException(nameof(file), file.Supply, "no deploy-time value for this supply"),
                 },
                 step.Inputs.Contains(PlanInput.AppDirectory) ? app ?? throw new InvalidOperationException($"the {step.Name} step needs the app directory") : null,
-                after), options);
+                step.Supplied.Any(f => f.Supply == Supply.TokenKeys) ? [after, .. zone.TokenRulesets] : [after]), options);
             if (step == plan.CertificateRequestStep)
                 certificate = new OriginCertificate("origin-certificate", edge, hostStep.Apply.Stdout, options).Pem;
             steps.Add(hostStep);

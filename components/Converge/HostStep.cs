@@ -10,8 +10,9 @@ internal sealed record StreamApp(string Directory, string Hash);
 /// <summary>What a step needs besides its plan.</summary>
 /// <param name="Supply">The deploy-time content of one of the step's supplied files.</param>
 /// <param name="App">The app to upload, for the step that releases it.</param>
-/// <param name="After">What must be done before the step starts: the previous step, or the host.</param>
-internal sealed record HostStepArgs(Remote.Inputs.ConnectionArgs Connection, Func<SuppliedFile, Output<string>> Supply, StreamApp? App, Resource After);
+/// <param name="After">What must be done before the step starts: the previous step, or the host, and the edge's token rulesets before the keys change.</param>
+/// <param name="ConfirmConnection">The connection of a confirm command: a short dial budget (<see cref="DialBudget.Confirm"/>).</param>
+internal sealed record HostStepArgs(Remote.Inputs.ConnectionArgs Connection, Remote.Inputs.ConnectionArgs ConfirmConnection, Func<SuppliedFile, Output<string>> Supply, StreamApp? App, IReadOnlyList<Resource> After);
 
 /// <summary>
 /// One step of the host plan, converged over SSH: its files and scripts staged, its supplied files
@@ -22,6 +23,15 @@ internal sealed record HostStepArgs(Remote.Inputs.ConnectionArgs Connection, Fun
 /// replaces a command whose triggers change by creating the new one before deleting the old one, so
 /// the old revert runs after the new apply; Create and Delete are the core's command lines verbatim,
 /// whose ORIGIN_STEP_HASH lets that late revert see it has been superseded and do nothing.
+/// </para>
+/// <para>
+/// Every command has an explicit Update, which pulumi-command runs instead of Create when an input
+/// other than the triggers changes (only triggers force a replacement:
+/// provider/pkg/provider/common/inputs.go@v1.2.1; Update runs `update`, else `create`:
+/// provider/pkg/provider/remote/commandController.go@v1.2.1). That is what a connection change is (a
+/// rotated origin:sshPrivateKey, ssh.port, ssh.user, the address): every Update here is read-only or
+/// idempotent, so such an `up` changes nothing on the host. The uploads copy again only when their
+/// content or path changes (CopyToRemote Update, provider/pkg/provider/remote/copyController.go@v1.2.1).
 /// </para>
 /// <para>
 /// Every command logs stderr only: the scripts report progress there and keep stdout for data (the
@@ -60,6 +70,9 @@ internal sealed class HostStep : ComponentResource
             {
                 Connection = args.Connection,
                 Create = step.SupplyCommand(s.File),
+                // A new secret reaches the host as an update (stdin is no trigger): the supply
+                // script installs its stdin only when it differs, so it is also the safe Update.
+                Update = step.SupplyCommand(s.File),
                 Stdin = s.Content,
                 AddPreviousOutputInEnv = false,
                 Logging = Remote.Logging.Stderr,
@@ -68,7 +81,7 @@ internal sealed class HostStep : ComponentResource
 
         // Besides the content hash, the digests of the supplied contents (secret when the content is) and the app.
         var digests = supplied.Select(s => s.Content.Apply(Digest.Sha256)).ToList();
-        var before = new List<Resource> { args.After };
+        var before = new List<Resource>(args.After);
         before.AddRange(staged);
         before.AddRange(supplies);
         if (args.App is { } app)
@@ -84,23 +97,35 @@ internal sealed class HostStep : ComponentResource
         {
             Connection = args.Connection,
             Create = generation.Apply(step.ApplyCommandFor),
+            // Only ever after a successful create: a failed one leaves nothing in the state (pulumi-command
+            // returns a plain error, which pulumi/pulumi-go-provider infer/resource.go@v1.3.0 Create records
+            // as partial state only when it is a ResourceInitFailedError), so a failed apply runs its
+            // create again on the next `up`, never this check.
+            Update = generation.Apply(step.CheckAppliedCommandFor),
             Delete = generation.Apply(step.RevertCommandFor),
             Triggers = Triggers.ToArray(),
             AddPreviousOutputInEnv = false,
             Logging = Remote.Logging.Stderr,
         }, Child(before));
 
-        if (step.ConfirmCommand is { } confirm)
+        if (step.ConfirmScript is not null)
+        {
             // Its own resource, so it dials a new SSH connection: one that gets through the ruleset the
             // apply has just loaded, which is what the confirmation proves before cancelling the rollback.
+            // It succeeds only by cancelling the rollback of this generation (files/firewall/confirm.sh),
+            // and its dial budget ends long before that rollback, so a late dial cannot pass.
+            var confirm = generation.Apply(g => step.ConfirmCommandFor(g)!);
             _ = new Remote.Command($"{step.Name}/confirm", new Remote.CommandArgs
             {
-                Connection = args.Connection,
+                Connection = args.ConfirmConnection,
                 Create = confirm,
+                // Confirming a confirmed generation succeeds and changes nothing.
+                Update = confirm,
                 Triggers = Triggers.ToArray(),
                 AddPreviousOutputInEnv = false,
                 Logging = Remote.Logging.Stderr,
             }, Child(Apply));
+        }
 
         RegisterOutputs(new Dictionary<string, object?> { ["contentHash"] = step.ContentHash });
     }
@@ -112,6 +137,8 @@ internal sealed class HostStep : ComponentResource
         {
             Connection = args.Connection,
             Create = step.ClearAppStageCommand,
+            // Never clears on a connection change: the upload after it would copy nothing back.
+            Update = step.CheckAppStageCommand,
             Triggers = new Input<object>[] { app.Hash },
             AddPreviousOutputInEnv = false,
             Logging = Remote.Logging.Stderr,

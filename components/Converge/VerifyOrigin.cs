@@ -24,6 +24,8 @@ internal sealed class VerifyOrigin : ComponentResource
         {
             Connection = connection,
             Create = HostPlan.VerifyCommand,
+            // Read-only checks: a connection change just runs them again.
+            Update = HostPlan.VerifyCommand,
             Triggers = new Input<object>[] { Digest.Sha256(plan.VerifyScript) }.Concat(steps.SelectMany(s => s.Triggers)).ToArray(),
             AddPreviousOutputInEnv = false,
             // One "ok" or "FAIL" line per check; the script reads the Redis password but never prints it.

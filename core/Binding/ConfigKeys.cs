@@ -11,7 +11,7 @@ public static class ConfigKeys
         SettingsBinder.ConfigProperties(typeof(Settings.OriginSettings)).Select(SettingsBinder.ConfigName).ToList();
 
     /// <summary>Secrets are set with `pulumi config set --secret` and never live in the settings model.</summary>
-    public static IReadOnlyList<string> SecretKeys { get; } = ["sshPrivateKey", "redisPassword"];
+    public static IReadOnlyList<string> SecretKeys { get; } = ["sshPrivateKey", "redisPassword", "sshHostPrivateKey", "tokenSecret", "tokenSecretPrevious"];
 
     /// <summary>"nginx.workerConnections" becomes "origin:nginx.workerConnections".</summary>
     public static string Of(string path) => $"{Namespace}:{path}";

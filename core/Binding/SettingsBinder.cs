@@ -24,7 +24,7 @@ public static class SettingsBinder
         if (IsNull(node))
         {
             if (nullable is not null || (property is not null && IsNullableReference(property))) return null;
-            findings.Error(key, Describe(type, property), "nothing");
+            findings.Error(key, Describe(type, property), "nothing", StackConfig.Where(node));
             return current;
         }
         type = nullable ?? type;
@@ -35,21 +35,21 @@ public static class SettingsBinder
 
         if (node is not YamlScalarNode scalar)
         {
-            findings.Error(key, Describe(type, property), node is YamlMappingNode ? "a mapping" : "a list");
+            findings.Error(key, Describe(type, property), node is YamlMappingNode ? "a mapping" : "a list", StackConfig.Where(node));
             return current;
         }
         var text = scalar.Value ?? "";
         return ParseScalar(type, text, property, out var ok) is var value && ok
             ? value
-            : Fail(findings, key, Describe(type, property), text, current);
+            : Fail(findings, key, Describe(type, property), text, current, node);
     }
 
     /// <summary>"origin:" + "nginx" is "origin:nginx"; "origin:nginx" + "workerConnections" is "origin:nginx.workerConnections".</summary>
     private static string Child(string key, string name) => key.EndsWith(':') ? key + name : $"{key}.{name}";
 
-    private static object? Fail(Findings findings, string key, string expected, string given, object? current)
+    private static object? Fail(Findings findings, string key, string expected, string given, object? current, YamlNode node)
     {
-        findings.Error(key, expected, Findings.Show(given));
+        findings.Error(key, expected, Findings.Show(given), StackConfig.Where(node));
         return current;
     }
 
@@ -60,7 +60,7 @@ public static class SettingsBinder
             node = new YamlMappingNode(new YamlScalarNode(shorthand.Property), node);
         if (node is not YamlMappingNode mapping)
         {
-            findings.Error(key, "a mapping of " + string.Join(", ", ConfigProperties(type).Select(ConfigName)), node is YamlSequenceNode ? "a list" : Findings.Show(((YamlScalarNode)node).Value));
+            findings.Error(key, "a mapping of " + string.Join(", ", ConfigProperties(type).Select(ConfigName)), node is YamlSequenceNode ? "a list" : Findings.Show(((YamlScalarNode)node).Value), StackConfig.Where(node));
             return instance;
         }
         // Records are immutable to their users; binding works on a private copy.
@@ -72,7 +72,7 @@ public static class SettingsBinder
             var childKey = Child(key, name);
             if (!byName.TryGetValue(name, out var prop))
             {
-                findings.Error(childKey, "one of the keys " + string.Join(", ", byName.Keys), "an unknown key " + Findings.Show(name));
+                findings.Error(childKey, "one of the keys " + string.Join(", ", byName.Keys), "an unknown key " + Findings.Show(name), StackConfig.Where(k));
                 continue;
             }
             prop.SetValue(instance, BindNode(prop.PropertyType, v, childKey, prop, prop.GetValue(instance), findings));
@@ -84,7 +84,7 @@ public static class SettingsBinder
     {
         if (node is not YamlSequenceNode sequence)
         {
-            findings.Error(key, "a list of " + Describe(itemType, null), node is YamlMappingNode ? "a mapping" : Findings.Show(((YamlScalarNode)node).Value));
+            findings.Error(key, "a list of " + Describe(itemType, null), node is YamlMappingNode ? "a mapping" : Findings.Show(((YamlScalarNode)node).Value), StackConfig.Where(node));
             return current;
         }
         var items = (IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(itemType))!;
@@ -95,7 +95,7 @@ public static class SettingsBinder
             if (value is not null) items.Add(value);
         }
         if (property?.GetCustomAttribute<CountAttribute>() is { } count && (items.Count < count.Min || items.Count > count.Max))
-            findings.Error(key, $"a list of {count.Min} to {count.Max} items", $"{items.Count} items");
+            findings.Error(key, $"a list of {count.Min} to {count.Max} items", $"{items.Count} items", StackConfig.Where(node));
         return items;
     }
 
@@ -104,7 +104,7 @@ public static class SettingsBinder
     {
         if (node is not YamlMappingNode mapping)
         {
-            findings.Error(key, "a mapping", node is YamlSequenceNode ? "a list" : Findings.Show(((YamlScalarNode)node).Value));
+            findings.Error(key, "a mapping", node is YamlSequenceNode ? "a list" : Findings.Show(((YamlScalarNode)node).Value), StackConfig.Where(node));
             return current;
         }
         var result = (IDictionary)Activator.CreateInstance(typeof(SortedDictionary<,>).MakeGenericType(keyType, valueType), KeyComparer(keyType))!;
@@ -121,7 +121,7 @@ public static class SettingsBinder
             var parsedKey = ParseScalar(keyType, name, null, out var ok);
             if (!ok)
             {
-                findings.Error(childKey, "a key that is " + Describe(keyType, null), Findings.Show(name));
+                findings.Error(childKey, "a key that is " + Describe(keyType, null), Findings.Show(name), StackConfig.Where(k));
                 continue;
             }
             if (IsNull(v)) { result.Remove(parsedKey!); continue; }

@@ -7,6 +7,8 @@ namespace Origin.Edge;
 /// plan tables for Cache Rules and rate-limiting rules. Cloudflare refuses a ruleset that exceeds them
 /// at apply time; checking here turns that into a preview-time error that names the config key.
 /// Periods and timeouts are the values the Rulesets API documents for each plan.
+/// <para>HmacTokens: is_timed_hmac_valid_v0 "requires a Cloudflare Pro, Business, or Enterprise plan"
+/// (https://developers.cloudflare.com/ruleset-engine/rules-language/functions/#hmac-validation).</para>
 /// </summary>
 public sealed record PlanLimits(
     long MinEdgeTtlSeconds,
@@ -15,11 +17,12 @@ public sealed record PlanLimits(
     IReadOnlyList<long> MitigationTimeouts,
     bool RuleExpressionMayUseHost,
     bool LogAction,
-    bool ChallengeNeedsThrottling)
+    bool ChallengeNeedsThrottling,
+    bool HmacTokens = true)
 {
     public static PlanLimits For(CloudflarePlan plan) => plan switch
     {
-        CloudflarePlan.Free => new(7200, 1, [10], [10], RuleExpressionMayUseHost: false, LogAction: false, ChallengeNeedsThrottling: true),
+        CloudflarePlan.Free => new(7200, 1, [10], [10], RuleExpressionMayUseHost: false, LogAction: false, ChallengeNeedsThrottling: true, HmacTokens: false),
         CloudflarePlan.Pro => new(3600, 2, [10, 60], [10, 60, 120, 300, 600, 3600], true, false, true),
         CloudflarePlan.Business => new(1, 5, [10, 60, 120, 300, 600], [10, 60, 120, 300, 600, 3600, 86400], true, false, true),
         _ => new(1, 100, [10, 60, 120, 300, 600, 3600], [10, 60, 120, 300, 600, 3600, 86400], true, true, false),

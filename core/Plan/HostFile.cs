@@ -15,6 +15,8 @@ public enum Supply
     RedisPassword,
     /// <summary>The Origin CA certificate Cloudflare issued for the CSR made on the host.</summary>
     OriginCertificate,
+    /// <summary>The viewer-token keys (Pulumi secrets origin:tokenSecret and origin:tokenSecretPrevious), one a line, current first.</summary>
+    TokenKeys,
 }
 
 /// <summary>
@@ -24,8 +26,12 @@ public enum Supply
 public sealed record SuppliedFile(string Name, string Path, string Mode, string Owner, string Group, Supply Supply, string Template, string InstallScript)
 {
     /// <summary>The file's content for the given deploy-time values. Throws if a value fails its check.</summary>
-    public string Render(Supplies values) =>
-        Render(Supply == Supply.RedisPassword ? values.RedisPassword : values.OriginCertificatePem);
+    public string Render(Supplies values) => Render(Supply switch
+    {
+        Supply.RedisPassword => values.RedisPassword,
+        Supply.TokenKeys => values.TokenKeys,
+        _ => values.OriginCertificatePem,
+    });
 
     /// <summary>
     /// The file's content for the deploy-time value of its <see cref="Supply"/> alone. The Pulumi layer
@@ -39,8 +45,12 @@ public sealed record SuppliedFile(string Name, string Path, string Mode, string 
             ["redis_password"] = Rendering.Template.Token(Supplies.CheckRedisPassword(value)),
         }),
         Supply.OriginCertificate => Supplies.CheckCertificate(value),
+        Supply.TokenKeys => Rendering.Template.Render(Template, new Dictionary<string, Rendering.Slot>
+        {
+            ["keys"] = Rendering.Template.Lines(Supplies.CheckTokenKeys(value).Split('\n', StringSplitOptions.RemoveEmptyEntries)),
+        }),
         _ => throw new ArgumentOutOfRangeException(nameof(Supply)),
     };
 
-    public bool IsSecret => Supply == Supply.RedisPassword;
+    public bool IsSecret => Supply is Supply.RedisPassword or Supply.TokenKeys;
 }

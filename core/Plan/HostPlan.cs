@@ -35,7 +35,8 @@ public sealed record DeployInputs(IReadOnlyList<Cidr> CloudflareIpv4, IReadOnlyL
 public sealed record HostPlan(DebianRelease Release, IReadOnlyList<Step> Steps, string VerifyScript)
 {
     public const string VerifyPath = Step.StateDir + "/verify.sh";
-    public const string VerifyCommand = "bash " + VerifyPath;
+    public const int VerifyBudgetSeconds = 300;
+    public static string VerifyCommand => Step.Bounded("verify.sh", "", VerifyPath, VerifyBudgetSeconds);
 
     public static HostPlan Build(OriginSettings settings, DeployInputs inputs)
     {

@@ -35,8 +35,9 @@ public sealed record InboundPolicy(IReadOnlyList<InboundRule> Rules, IReadOnlyLi
             ? new("HTTP(S) from Cloudflare only", [80, 443], InboundSource.Cloudflare)
             : new("HTTP(S) from anywhere: cloudflare.originLockdown is off", [80, 443], InboundSource.Anywhere));
         var exporterPorts = MonitoringStep.Exporters(s).Where(e => e.Settings.Enabled).Select(e => e.Settings.Port).ToList();
+        if (s.Monitoring.Prometheus.Mode == PrometheusMode.Local) exporterPorts.Add(s.Monitoring.Prometheus.Port);
         if (s.Monitoring.Exposure == ExporterExposure.AdminCidrs && exporterPorts.Count > 0)
-            rules.Add(new("Prometheus exporters from the admin networks", exporterPorts, InboundSource.AdminNetworks));
+            rules.Add(new("Prometheus and its exporters from the admin networks", exporterPorts, InboundSource.AdminNetworks));
         return new InboundPolicy(rules, s.Host.AdminCidrs, s.Cloudflare.OriginLockdown ? inputs.CloudflareRanges.ToList() : []);
     }
 

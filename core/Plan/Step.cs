@@ -30,9 +30,24 @@ public sealed record Step(
     string ApplyScript,
     string RevertScript,
     string? ConfirmScript,
-    IReadOnlyList<PlanInput> Inputs)
+    IReadOnlyList<PlanInput> Inputs,
+    int BudgetSeconds = Step.DefaultBudgetSeconds)
 {
     public const string StateDir = "/var/lib/origin-stack";
+
+    /// <summary>
+    /// How long an apply or revert may run before timeout(1) stops it. pulumi-command bounds only the
+    /// dial, never the command: its session waits for the remote command to exit
+    /// (pulumi/pulumi-command provider/pkg/provider/remote/commandOutputs.go@v1.2.1, run), so a hung
+    /// apt lock or systemctl would hang the `up` for ever without this.
+    /// </summary>
+    public const int DefaultBudgetSeconds = 300;
+
+    /// <summary>The confirm's budget: the lock wait and one systemctl stop.</summary>
+    public const int ConfirmBudgetSeconds = 30;
+
+    /// <summary>A supply script reads stdin and installs one file.</summary>
+    public const int SupplyBudgetSeconds = 60;
 
     public string StageDir => $"{StateDir}/stage/{Name}";
 
@@ -41,6 +56,12 @@ public sealed record Step(
 
     /// <summary>Empties <see cref="AppStageDir"/> before an upload: an upload adds and overwrites files but never deletes one, and the release is made of everything there.</summary>
     public string ClearAppStageCommand => $"rm -rf {AppStageDir}";
+
+    /// <summary>
+    /// What the clearing command runs when only its connection changed: nothing is cleared (the upload
+    /// after it copies nothing unless the app changed), the stage is only checked to be there.
+    /// </summary>
+    public string CheckAppStageCommand => $"test -d {AppStageDir} || {{ echo '{Name}: the app stage {AppStageDir} is missing on this host: a new host? see docs/disaster-rebuild.md, section 5' >&2; exit 1; }}";
 
     public string LibraryPath => StageDir + "/lib.sh";
     public string ApplyPath => StageDir + "/apply.sh";
@@ -81,12 +102,35 @@ public sealed record Step(
     /// staged content (a rotated secret, a new app release) must carry a generation that says so, or the
     /// replaced command's revert would find its own hash still recorded and undo the new apply.
     /// </summary>
-    public string ApplyCommandFor(string generation) => $"ORIGIN_STEP_HASH={generation} bash {ApplyPath}";
-    public string RevertCommandFor(string generation) => $"ORIGIN_STEP_HASH={generation} bash {RevertPath}";
+    public string ApplyCommandFor(string generation) => Bounded($"{Name} apply", $"ORIGIN_STEP_HASH={generation}", ApplyPath, BudgetSeconds);
+    public string RevertCommandFor(string generation) => Bounded($"{Name} revert", $"ORIGIN_STEP_HASH={generation}", RevertPath, BudgetSeconds);
+
+    /// <summary>
+    /// What the apply command runs when only its connection changed (a rotated key, another port or
+    /// user, a renumbered address): nothing is applied again, the host is only checked to hold this
+    /// generation. Without it pulumi-command runs `create` again on such an update
+    /// (provider/pkg/provider/remote/commandController.go@v1.2.1, Update); a host that does not hold
+    /// it is a new host, which the rebuild runbook brings in deliberately.
+    /// </summary>
+    public string CheckAppliedCommandFor(string generation) =>
+        $"test \"$(cat {StateDir}/applied/{Name} 2> /dev/null)\" = {generation} || {{ echo '{Name}: this host has not applied generation {generation}: a new host? see docs/disaster-rebuild.md, section 5' >&2; exit 1; }}";
+
+    /// <summary>
+    /// SCRIPT under timeout(1), which signals the script's whole process group once SECONDS have passed
+    /// (lib.sh's trap then says what was running); the exit status is timeout's 124 (137 if the script
+    /// ignored the signal for 10 s), and the last line says which script ran out of time.
+    /// </summary>
+    public static string Bounded(string what, string environment, string script, int seconds) =>
+        $"{environment}{(environment.Length > 0 ? " " : "")}timeout --kill-after=10 {seconds} bash {script} " +
+        $"|| {{ s=$?; if [ $s -eq 124 ] || [ $s -eq 137 ]; then echo '{what}: stopped after its budget of {seconds} s' >&2; fi; exit $s; }}";
 
     /// <summary>The generation of a step applied for its content and these further digests (supplied content, the app): its content hash when there are none.</summary>
     public static string Generation(string contentHash, IReadOnlyList<string> digests) =>
         digests.Count == 0 ? contentHash : Digest.Sha256(string.Join('\n', digests.Prepend(contentHash)));
-    public string? ConfirmCommand => ConfirmScript is null ? null : $"bash {ConfirmPath}";
-    public string SupplyCommand(SuppliedFile file) => $"bash {SupplyPath(file)}";
+
+    /// <summary>The confirm of one generation: it succeeds only when it cancels that apply's own rollback (files/firewall/confirm.sh).</summary>
+    public string? ConfirmCommandFor(string generation) =>
+        ConfirmScript is null ? null : Bounded($"{Name} confirm", $"ORIGIN_STEP_HASH={generation}", ConfirmPath, ConfirmBudgetSeconds);
+    public string? ConfirmCommand => ConfirmCommandFor(ContentHash);
+    public string SupplyCommand(SuppliedFile file) => Bounded($"{Name} supply-{file.Name}", "", SupplyPath(file), SupplyBudgetSeconds);
 }

@@ -47,25 +47,34 @@ public sealed record CloudflareSettings
     [Doc("Edge-to-origin TLS. Only strict is accepted: anything less lets anyone between edge and origin read or change the stream.")]
     public SslMode SslMode { get; init; } = SslMode.Strict;
 
-    [Doc("Lowest TLS version viewers may use.")]
-    public TlsVersion MinTlsVersion { get; init; } = TlsVersion.V1_2;
+    [Doc("Lowest TLS version viewers may use; null leaves the zone's own (Cloudflare's default is 1.0). Only per host name with advancedCertificateManager, otherwise only zone-wide (zoneWideSettings).")]
+    public TlsVersion? MinTlsVersion { get; init; }
 
-    [Doc("Redirect http to https at the edge.")]
+    [Doc("Redirect http to https at the edge: a redirect rule for the record's host name, or the zone's Always Use HTTPS with zoneWideSettings.")]
     public bool AlwaysUseHttps { get; init; } = true;
 
-    [Doc("Smart Tiered Cache: one upper tier fetches from the origin for all edges, so origin egress scales with channels, not viewers.")]
+    [Doc("Set ssl, min_tls_version and always_use_https as zone settings, for every host name in the zone (any other proxied host whose origin lacks a valid certificate then fails with 526). false: the record's host name only, through a configuration rule and a redirect rule.")]
+    public bool ZoneWideSettings { get; init; }
+
+    [Doc("The zone has Advanced Certificate Manager, which per-host-name minimum TLS versions need.")]
+    public bool AdvancedCertificateManager { get; init; }
+
+    [Doc("Tiered Cache with Smart topology: one upper tier fetches from the origin for all edges, so origin egress scales with channels, not viewers.")]
     public bool TieredCache { get; init; } = true;
 
-    [Doc("Edge TTL of segments. Must be at least the plan's minimum (Free 2h, Pro 1h).")]
+    [Doc("Edge TTL of segments (2xx and 304; redirects and errors are not stored). Must be at least the plan's minimum (Free 2h, Pro 1h).")]
     public Duration SegmentEdgeTtl { get; init; } = Duration.FromSeconds(86_400);
 
     [Doc("Edge TTL of playlists on Business and Enterprise (null: respect the origin's max-age, the only choice below Business).")]
     public Duration? PlaylistEdgeTtl { get; init; }
 
-    [Doc("Rate-limiting rules at the edge, counted per colo and client IP. Free allows 1 rule with a 10 s period, Pro 2, Business 5.")]
+    [Doc("Rate-limiting rules at the edge, counted per colo and client IP. Free allows 1 rule with a 10 s period, matching the path only, so it limits that path on every host name in the zone; Pro 2, Business 5.")]
     [Count(0, 100)]
     public IReadOnlyList<EdgeRateLimit> RateLimits { get; init; } =
         [new EdgeRateLimit { Name = new("media-flood"), Scope = RateLimitScope.Media, Requests = 200, Period = Duration.FromSeconds(10), MitigationTimeout = Duration.FromSeconds(10) }];
+
+    [Doc("Free plan only: deploy although the edge cannot check viewer tokens (is_timed_hmac_valid_v0 needs Pro). The origin still checks every request it gets, but playlists and segments the edge has cached are served to anyone who asks for their URL, token or not. Without this, the Free plan is an error.")]
+    public bool AcceptUncheckedEdge { get; init; }
 
     [Doc("Accept 80/443 at the origin only from Cloudflare's ranges (host firewall, and the cloud firewall in hcloud mode).")]
     public bool OriginLockdown { get; init; } = true;
@@ -73,6 +82,47 @@ public sealed record CloudflareSettings
     [Doc("Validity of the Origin CA certificate, days (7, 30, 90, 365, 730, 1095 or 5475).")]
     [Range(7, 5475)]
     public int OriginCertificateDays { get; init; } = 5475;
+
+    /// <summary>The record's TLS mode is a configuration rule (http_config_settings), not the zone's ssl setting.</summary>
+    public bool TlsByConfigRule => !ZoneWideSettings;
+
+    /// <summary>The record's http-to-https redirect is a redirect rule (http_request_dynamic_redirect), not the zone's Always Use HTTPS.</summary>
+    public bool HttpsByRedirectRule => !ZoneWideSettings && AlwaysUseHttps;
+
+    [Doc("Existing Cloudflare objects the stack takes over instead of creating (docs/deploy.md, \"Adopting what the zone already has\").")]
+    public EdgeAdoption Adopt { get; init; } = new();
+}
+
+/// <summary>
+/// IDs of objects the zone already has. A zone holds one entry-point ruleset per phase and the
+/// provider's create never adopts one, so a zone whose phase ruleset exists (from any dashboard rule,
+/// even a deleted one) needs its ID here; the stack then owns the whole phase.
+/// </summary>
+public sealed record EdgeAdoption
+{
+    [Doc("ID of the zone's http_request_cache_settings ruleset (Cache Rules).")]
+    public CloudflareId? CacheRuleset { get; init; }
+
+    [Doc("ID of the zone's http_ratelimit ruleset (rate-limiting rules).")]
+    public CloudflareId? RateLimitRuleset { get; init; }
+
+    [Doc("ID of the zone's http_config_settings ruleset (Configuration Rules).")]
+    public CloudflareId? ConfigRuleset { get; init; }
+
+    [Doc("ID of the zone's http_request_dynamic_redirect ruleset (Single Redirects).")]
+    public CloudflareId? RedirectRuleset { get; init; }
+
+    [Doc("ID of the zone's http_request_transform ruleset (URL Rewrite Rules).")]
+    public CloudflareId? RewriteRuleset { get; init; }
+
+    [Doc("ID of the zone's http_request_firewall_custom ruleset (WAF custom rules).")]
+    public CloudflareId? CustomRuleset { get; init; }
+
+    [Doc("ID of an existing A record of cloudflare.record.")]
+    public CloudflareId? RecordA { get; init; }
+
+    [Doc("ID of an existing AAAA record of cloudflare.record.")]
+    public CloudflareId? RecordAaaa { get; init; }
 }
 
 public sealed record EdgeRateLimit

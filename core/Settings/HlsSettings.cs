@@ -37,6 +37,10 @@ public sealed record HlsSettings
     [Range(2, 30)]
     public int ListSize { get; init; } = 6;
 
+    [Doc("Segments a cold channel's playlist lists before the API answers its start. A player starts about 3 target durations from the live edge (RFC 8216 6.3.3; hls.js liveSyncDurationCount 3, FFmpeg live_start_index -3), so a first playlist of one segment leaves the first viewer no buffer and it stalls; each segment more delays that viewer's first frame by segmentSeconds. 3 measured: no stall, first frame about 4 s later than 1 (README, Cold starts).")]
+    [Range(1, 30)]
+    public int StartSegments { get; init; } = 3;
+
     [Doc("FFmpeg -hls_init_time, seconds; 0 disables. Shorter first segments start a channel sooner, but the playlist then begins with a smaller EXT-X-TARGETDURATION and raises it later, which RFC 8216 6.2.1 forbids: validation warns.")]
     [Range(0, 10)]
     public int InitSeconds { get; init; }

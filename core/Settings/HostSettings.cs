@@ -71,16 +71,21 @@ public sealed record HcloudHostSettings
 
 public sealed record DedicatedHostSettings
 {
-    [Doc("Public address of the existing server (required in dedicated mode).")]
+    [Doc("Public address of the existing server (required in dedicated mode). Loopback, private, link-local, multicast and other addresses Cloudflare cannot reach are refused.")]
     public IpAddressValue? Address { get; init; }
 }
 
 public sealed record SshSettings
 {
-    [Doc("SSH user. The converge steps need root or passwordless sudo; root is what Hetzner installs.")]
+    [Doc("SSH user. Only root is accepted: the converge scripts run without sudo and stage files under /var/lib/origin-stack; root is what Hetzner installs.")]
     public UnixName User { get; init; } = new("root");
 
     [Doc("SSH port.")]
     [Range(1, 65535)]
     public int Port { get; init; } = 22;
+
+    [Doc("The host's SSH public key, which every connection pins (required): a wrong key fails the converge before anything is sent. " +
+        "hcloud: the public half of the secret origin:sshHostPrivateKey (ssh-ed25519), installed at creation. " +
+        "dedicated: the server's /etc/ssh/ssh_host_ed25519_key.pub, read with ssh-keyscan -t ed25519 <address> and compared out of band (docs/deploy.md).")]
+    public SshPublicKey? HostKey { get; init; }
 }

@@ -17,14 +17,14 @@ public sealed record NginxSettings
     [Doc("Install prefix (the audited host uses /opt/nginx; nginx.conf lives directly in it).")]
     public AbsolutePath Prefix { get; init; } = new("/opt/nginx");
 
-    [Doc("Extra ./configure options. --prefix, --conf-path and friends are set by the stack; realip, stub_status and ssl are required by the rendered config.")]
+    [Doc("Extra ./configure options. --prefix, --conf-path and friends are set by the stack; realip, stub_status, ssl and the dynamic perl module (the token check) are required by the rendered config.")]
     public IReadOnlyList<ConfigureFlag> ConfigureFlags { get; init; } =
     [
         new("--with-http_ssl_module"), new("--with-http_realip_module"),
-        new("--with-http_stub_status_module"), new("--with-http_auth_request_module"), new("--with-pcre-jit"),
+        new("--with-http_stub_status_module"), new("--with-http_perl_module=dynamic"), new("--with-pcre-jit"),
     ];
 
-    [Doc("User the worker processes run as.")]
+    [Doc("User the worker processes run as; never root.")]
     public UnixName User { get; init; } = new("www-data");
 
     [Doc("worker_processes; 0 means auto (one per CPU).")]
@@ -65,9 +65,6 @@ public sealed record NginxSettings
     [Doc("Loopback port of the stub_status endpoint the nginx exporter scrapes.")]
     [Range(1024, 65535)]
     public int StatusPort { get; init; } = 8080;
-
-    [Doc("Checking viewer tokens at the origin, through the API, before a playlist is served.")]
-    public TokenCheckSettings TokenCheck { get; init; } = new();
 
     [Doc("Public URL prefix proxied to the stream API (not cached at the edge); null to expose none.")]
     public UrlPrefix? ApiPrefix { get; init; } = new("/api/");
@@ -121,16 +118,4 @@ public sealed record SegmentFileCacheSettings
 
     [Doc("open_file_cache_valid: how often a cached entry is re-checked.")]
     public Duration Valid { get; init; } = Duration.FromSeconds(60);
-}
-
-public sealed record TokenCheckSettings
-{
-    [Doc("Ask the API (auth_request) whether a token is valid before serving a playlist. Off: the edge caches playlists for all viewers with the token out of the key, so an origin check only ever sees cache misses (AUDIT-NOTES #13); the API checks every token that would start a channel either way.")]
-    public bool Enabled { get; init; }
-
-    [Doc("API path that answers 2xx for a valid token and 401/403 otherwise; the token is passed as the query parameter stream.tokenParam.")]
-    public UrlPath Path { get; init; } = new("/auth/token");
-
-    [Doc("How long nginx caches a token verdict. Longer saves API calls; a revoked token keeps working this long.")]
-    public Duration CacheFor { get; init; } = Duration.FromSeconds(10);
 }

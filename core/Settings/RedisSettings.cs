@@ -21,19 +21,19 @@ public enum RedisPersistence
     Aof,
     /// <summary>RDB snapshots only.</summary>
     Rdb,
-    /// <summary>Nothing survives a restart: every viewer token is lost.</summary>
+    /// <summary>Nothing survives a restart: the API's stream records are lost.</summary>
     None,
 }
 
 public sealed record RedisSettings
 {
-    [Doc("maxmemory. Tokens and stream state are small (audit 6: ~3 MB for 1000 channels and users).")]
+    [Doc("maxmemory. Stream state is small (audit 6: ~3 MB for 1000 channels and users, tokens included, which the stack no longer stores).")]
     public ByteSize Maxmemory { get; init; } = ByteSize.FromMiB(256);
 
-    [Doc("maxmemory-policy. Never allkeys-*: Redis holds viewer tokens and live stream state (AUDIT-NOTES #6).")]
+    [Doc("maxmemory-policy. Never allkeys-*: Redis holds live stream state, which must not be evicted (AUDIT-NOTES #6).")]
     public EvictionPolicy EvictionPolicy { get; init; } = EvictionPolicy.Noeviction;
 
-    [Doc("aof (everysec), rdb or none. A restart without persistence invalidates every token (AUDIT-NOTES #6).")]
+    [Doc("aof (everysec), rdb or none. A restart without persistence forgets the API's stream records (AUDIT-NOTES #6).")]
     public RedisPersistence Persistence { get; init; } = RedisPersistence.Aof;
 
     [Doc("TCP port on 127.0.0.1. Redis never listens elsewhere.")]

@@ -16,7 +16,7 @@ public sealed record AppSource
     [Doc("local: upload a directory of the project; git: clone url at ref on the host.")]
     public AppSourceKind Kind { get; init; } = AppSourceKind.Local;
 
-    [Doc("Directory of the app, relative to the Pulumi project (kind local).")]
+    [Doc("Directory of the app, relative to the Pulumi project (kind local). It must be in a git checkout with nothing uncommitted under it: exactly the files git tracks there are uploaded, so a .venv, a .env or caches never are.")]
     public RelativeDir? Path { get; init; } = new("app");
 
     [Doc("Git remote (kind git).")]
@@ -59,21 +59,18 @@ public sealed record StreamSettings
     [Range(1024, 1_048_576)]
     public int LimitNofile { get; init; } = 65_536;
 
-    [Doc("System user the API and FFmpeg run as; owns the HLS directory.")]
+    [Doc("System user the API and FFmpeg run as, and the cleanup; owns the HLS directory. Never root.")]
     public UnixName User { get; init; } = new("streamapi");
 
     [Doc("Releases are unpacked under <installDir>/releases and <installDir>/current points at the live one.")]
     public AbsolutePath InstallDir { get; init; } = new("/opt/streamapp");
 
-    [Doc("Query parameter that carries the viewer token.")]
-    public Slug TokenParam { get; init; } = new("token");
+    [Doc("How long a viewer token is valid after the API issued it: the ttl of Cloudflare's is_timed_hmac_valid_v0, checked the same way by nginx. A player whose token runs out gets 403 and must load a fresh URL from the app.")]
+    public Duration TokenLifetime { get; init; } = Duration.FromSeconds(4 * 3600);
 
     [Doc("Debian packages the app imports.")]
     public IReadOnlyList<PackageName> PythonPackages { get; init; } = [new("python3-flask"), new("python3-redis")];
 
-    [Doc("Extra environment for the app. The HLS_* variables and REDIS_* are set by the stack.")]
+    [Doc("Extra environment for the app. The HLS_* variables and REDIS_* are set by the stack; variables that change what code loads (LD_*, PATH, PYTHON*, ...) are refused.")]
     public IReadOnlyDictionary<EnvName, EnvValue> Environment { get; init; } = new Dictionary<EnvName, EnvValue>();
-
-    [Doc("systemd sandboxing of the API unit (read-only system, private /tmp, no new privileges, writable HLS directory only).")]
-    public bool Sandbox { get; init; } = true;
 }

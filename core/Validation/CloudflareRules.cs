@@ -25,6 +25,8 @@ internal static class CloudflareRules
                 Findings.Show(Binding.SettingsBinder.EnumName(cf.SslMode)));
         if (cf.MinTlsVersion < TlsVersion.V1_2)
             f.Warn(Of("cloudflare.minTlsVersion"), "TLS below 1.2 is deprecated by every major browser");
+        CheckScope(cf, f);
+        CheckAdoption(s, f);
 
         if (cf.SegmentEdgeTtl.Seconds < limits.MinEdgeTtlSeconds)
             f.Error(Of("cloudflare.segmentEdgeTtl"), $"at least {Values.Duration.FromSeconds(limits.MinEdgeTtlSeconds)}, the shortest edge TTL the {plan} plan accepts", cf.SegmentEdgeTtl.ToString());
@@ -35,6 +37,16 @@ internal static class CloudflareRules
             else if (ttl.Seconds * 2 > s.Hls.SegmentSeconds)
                 f.Error(Of("cloudflare.playlistEdgeTtl"), $"at most half a segment ({s.Hls.SegmentSeconds / 2}s): an older playlist stalls players", ttl.ToString());
         }
+
+        // Without the edge's check, what the edge has cached is open: the origin only sees cache misses.
+        const string open = "the edge cannot check viewer tokens on this plan (is_timed_hmac_valid_v0 needs Pro or above): " +
+            "playlists and segments it has cached are served to anyone who asks for their URL, token or not; the origin still refuses every request it gets without a valid token";
+        if (!limits.HmacTokens && !cf.AcceptUncheckedEdge)
+            f.Error(Of("cloudflare.acceptUncheckedEdge"), $"true to accept it, or a Pro plan or above: {open}", "false");
+        else if (!limits.HmacTokens)
+            f.Warn(Of("cloudflare.acceptUncheckedEdge"), $"accepted: {open}");
+        else if (cf.AcceptUncheckedEdge)
+            f.Warn(Of("cloudflare.acceptUncheckedEdge"), $"has no effect on the {plan} plan: the edge checks every token");
 
         if (!OriginCertificateDays.Contains(cf.OriginCertificateDays))
             f.Error(Of("cloudflare.originCertificateDays"), "one of " + string.Join(", ", OriginCertificateDays) + " (what the Origin CA issues)", cf.OriginCertificateDays.ToString());
@@ -59,5 +71,47 @@ internal static class CloudflareRules
         }
         foreach (var dup in cf.RateLimits.GroupBy(r => r.Name).Where(g => g.Count() > 1))
             f.Error(Of("cloudflare.rateLimits"), "rules with distinct names", $"{dup.Count()} rules named {Findings.Show(dup.Key.Value)}");
+    }
+
+    /// <summary>
+    /// The zone settings ssl, min_tls_version and always_use_https change every host name in the zone, so
+    /// they are set zone-wide only when the operator says so. The minimum TLS version has no per-host
+    /// form without Advanced Certificate Manager
+    /// (https://developers.cloudflare.com/ssl/edge-certificates/additional-options/minimum-tls/#per-hostname).
+    /// </summary>
+    private static void CheckScope(CloudflareSettings cf, Findings f)
+    {
+        if (cf.ZoneWideSettings)
+            f.Warn(Of("cloudflare.zoneWideSettings"), $"ssl{(cf.MinTlsVersion is null ? "" : ", min_tls_version")} and always_use_https are set for every host name in the zone {cf.Zone}: " +
+                "any other proxied host name whose origin has no valid certificate starts failing with 526");
+        else if (cf.MinTlsVersion is { } min && !cf.AdvancedCertificateManager)
+            f.Error(Of("cloudflare.minTlsVersion"), "null (the zone keeps its own minimum), cloudflare.advancedCertificateManager: true (a minimum for the record's host name only, " +
+                "which needs Advanced Certificate Manager), or cloudflare.zoneWideSettings: true (the minimum for every host name in the zone)",
+                Findings.Show(Binding.SettingsBinder.EnumName(min)));
+    }
+
+    /// <summary>An adopted ID must name something the stack writes, and each object is adopted once.</summary>
+    private static void CheckAdoption(OriginSettings s, Findings f)
+    {
+        var cf = s.Cloudflare;
+        var adopt = cf.Adopt;
+        void Unused(string key, Values.CloudflareId? id, bool written, string why)
+        {
+            if (id is not null && !written) f.Error(Of($"cloudflare.adopt.{key}"), $"null: {why}", Findings.Show(id.Value));
+        }
+        Unused("rateLimitRuleset", adopt.RateLimitRuleset, cf.RateLimits.Count > 0, "cloudflare.rateLimits is empty, so the stack writes no http_ratelimit ruleset");
+        Unused("configRuleset", adopt.ConfigRuleset, cf.TlsByConfigRule, "with cloudflare.zoneWideSettings the stack writes no http_config_settings ruleset");
+        Unused("redirectRuleset", adopt.RedirectRuleset, cf.HttpsByRedirectRule,
+            "the stack writes an http_request_dynamic_redirect ruleset only with cloudflare.alwaysUseHttps and without cloudflare.zoneWideSettings");
+        Unused("customRuleset", adopt.CustomRuleset, PlanLimits.For(cf.Plan).HmacTokens,
+            "the stack writes an http_request_firewall_custom ruleset (the viewer-token rule) only on plans with is_timed_hmac_valid_v0");
+        // A dedicated server is adopted by one address: one record, of that address's family.
+        var dedicated = s.Host.Mode == HostMode.Dedicated ? s.Host.Dedicated.Address : null;
+        var v6 = dedicated?.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        Unused("recordA", adopt.RecordA, dedicated is null || !v6, "the dedicated server has an IPv6 address, so the stack writes no A record");
+        Unused("recordAaaa", adopt.RecordAaaa, dedicated is null || v6, "the dedicated server has an IPv4 address, so the stack writes no AAAA record");
+        var ids = new[] { adopt.CacheRuleset, adopt.RateLimitRuleset, adopt.ConfigRuleset, adopt.RedirectRuleset, adopt.RewriteRuleset, adopt.CustomRuleset, adopt.RecordA, adopt.RecordAaaa };
+        foreach (var dup in ids.OfType<Values.CloudflareId>().GroupBy(id => id).Where(g => g.Count() > 1))
+            f.Error(Of("cloudflare.adopt"), "a different ID for each object", $"{Findings.Show(dup.Key.Value)} {dup.Count()} times");
     }
 }

@@ -3,9 +3,11 @@ namespace Origin.Validation;
 public enum Severity { Error, Warning }
 
 /// <summary>One problem (or, for warnings, one capacity fact worth knowing) tied to the config key it is about.</summary>
-public sealed record Finding(Severity Severity, string Key, string Message)
+/// <param name="At">Where in a stack file the value was read (file:line:column), when it came from one.</param>
+public sealed record Finding(Severity Severity, string Key, string Message, string? At = null)
 {
-    public override string ToString() => $"{(Severity == Severity.Error ? "error" : "warning")}: {Key}: {Message}";
+    public override string ToString() =>
+        string.Join(": ", new[] { Severity == Severity.Error ? "error" : "warning", At, Key, Message }.Where(p => !string.IsNullOrEmpty(p)));
 }
 
 /// <summary>
@@ -22,8 +24,11 @@ public sealed class Findings
     public bool HasErrors => _items.Any(f => f.Severity == Severity.Error);
 
     /// <summary>Records "expected X, got Y" for a key. <paramref name="given"/> is shown escaped and truncated.</summary>
-    public void Error(string key, string expected, string given) =>
-        _items.Add(new Finding(Severity.Error, key, $"expected {expected}, got {given}"));
+    public void Error(string key, string expected, string given, string? at = null) =>
+        _items.Add(new Finding(Severity.Error, key, $"expected {expected}, got {given}", at));
+
+    /// <summary>Records a problem that is not an "expected X, got Y", such as a malformed file.</summary>
+    public void Problem(string key, string problem, string? at) => _items.Add(new Finding(Severity.Error, key, problem, at));
 
     public void Warn(string key, string message) => _items.Add(new Finding(Severity.Warning, key, message));
 

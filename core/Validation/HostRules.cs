@@ -20,6 +20,19 @@ internal static class HostRules
             else if (cidr.Network.PrefixLength == 0)
                 f.Warn(Of($"host.adminCidrs[{i}]"), $"{cidr} opens SSH{(s.Monitoring.Exposure == ExporterExposure.AdminCidrs ? " and the exporters" : "")} to the whole internet");
 
+        // Every step's apply and revert script runs as the SSH user, without sudo: it installs packages,
+        // units and nftables rules and writes the stage under Step.StateDir (/var/lib/origin-stack),
+        // which only root may do. A non-root user would fail at the first step, after the server exists.
+        if (host.Ssh.User.Value != "root")
+            f.Error(Of("host.ssh.user"), $"root: the converge scripts run without sudo, install packages, units and firewall rules, and stage files under {Plan.Step.StateDir}, which only root may write",
+                Findings.Show(host.Ssh.User.Value));
+        if (host.Ssh.HostKey is null)
+            f.Error(Of("host.ssh.hostKey"), host.Mode == HostMode.Hcloud
+                ? "the public half of origin:sshHostPrivateKey (ssh-keygen -y -f <key file>): every connection pins it"
+                : "the server's SSH host key (ssh-keyscan -t ed25519 <address>, compared out of band): every connection pins it", "nothing");
+        else if (host.Mode == HostMode.Hcloud && !host.Ssh.HostKey.Value.StartsWith("ssh-ed25519 ", StringComparison.Ordinal))
+            f.Error(Of("host.ssh.hostKey"), "an ssh-ed25519 key: the server's user data installs an Ed25519 host key", Findings.Show(host.Ssh.HostKey.Value.Split(' ')[0]));
+
         switch (host.Mode)
         {
             case HostMode.Hcloud:

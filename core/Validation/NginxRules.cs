@@ -6,14 +6,14 @@ namespace Origin.Validation;
 
 internal static class NginxRules
 {
-    /// <summary>Modules the rendered nginx.conf uses; a build without them fails `nginx -t`.</summary>
-    public static IReadOnlyList<string> RequiredModules(OriginSettings s) =>
-        ["--with-http_ssl_module", "--with-http_realip_module", "--with-http_stub_status_module",
-         .. s.Nginx.TokenCheck.Enabled ? ["--with-http_auth_request_module"] : Array.Empty<string>()];
+    /// <summary>Modules the rendered nginx.conf uses; a build without them fails `nginx -t`.
+    /// The token check is embedded Perl, loaded with load_module: it must be the dynamic build.</summary>
+    public static readonly IReadOnlyList<string> RequiredModules =
+        ["--with-http_ssl_module", "--with-http_realip_module", "--with-http_stub_status_module", "--with-http_perl_module=dynamic"];
 
     /// <summary>Options the build sets itself: paths must agree with the unit and the plan.</summary>
     public static readonly string[] StackOwnedOptions =
-        ["--prefix", "--sbin-path", "--conf-path", "--pid-path", "--lock-path", "--error-log-path", "--http-log-path", "--user", "--group", "--modules-path"];
+        ["--prefix", "--sbin-path", "--conf-path", "--pid-path", "--lock-path", "--error-log-path", "--http-log-path", "--user", "--group", "--modules-path", "--with-perl_modules_path"];
 
     public static void Check(OriginSettings s, Sizing sizing, Findings f)
     {
@@ -25,8 +25,8 @@ internal static class NginxRules
         if (sizing.SysctlNumber("net.core.somaxconn") is { } somaxconn && n.ListenBacklog > somaxconn)
             f.Error(Of("nginx.listenBacklog"), $"at most net.core.somaxconn ({somaxconn}); the kernel silently truncates a larger backlog", n.ListenBacklog.ToString());
 
-        var names = n.ConfigureFlags.Select(c => c.Name).ToList();
-        foreach (var missing in RequiredModules(s).Where(m => !names.Contains(m)))
+        var flags = n.ConfigureFlags.Select(c => c.Value).ToList();
+        foreach (var missing in RequiredModules.Where(m => !flags.Contains(m)))
             f.Error(Of("nginx.configureFlags"), $"a list that includes {missing} (the rendered nginx.conf uses it)", $"a list without it");
         foreach (var (flag, i) in n.ConfigureFlags.Select((c, i) => (c, i)).Where(x => StackOwnedOptions.Contains(x.c.Name)))
             f.Error(Of($"nginx.configureFlags[{i}]"), "an option the stack does not set itself (it sets " + string.Join(", ", StackOwnedOptions) + ")", Findings.Show(flag.Value));

@@ -17,6 +17,8 @@ public static class SettingsValidator
         StorageRules.Check(settings, sizing, findings);
         NginxRules.Check(settings, sizing, findings);
         ServiceRules.Check(settings, sizing, findings);
+        MonitoringRules.Check(settings, findings);
+        PrivilegeRules.Check(settings, findings);
         CloudflareRules.Check(settings, findings);
         CapacityRules.Check(settings, sizing, findings);
     }

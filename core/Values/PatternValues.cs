@@ -159,6 +159,10 @@ public sealed partial record SshPublicKey(string Value) : IConfigValue<SshPublic
     [GeneratedRegex(@"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]{40,1000}={0,3}( [A-Za-z0-9@._-]{1,100})?$")] private static partial Regex Pattern();
     public static bool TryParse(string text, [NotNullWhen(true)] out SshPublicKey? value) =>
         (value = Pattern().IsMatch(text) ? new SshPublicKey(text) : null) is not null;
+
+    /// <summary>Hex SHA-256 of the key's type and body: the same for the same key whatever its comment.</summary>
+    public string Digest => Plan.Digest.Sha256(string.Join(' ', Value.Split(' ').Take(2)));
+
     public override string ToString() => Value;
 }
 
@@ -199,5 +203,20 @@ public sealed partial record RelativeDir(string Value) : IConfigValue<RelativeDi
     [GeneratedRegex(@"^[A-Za-z0-9._-][A-Za-z0-9._/-]{0,199}$")] private static partial Regex Pattern();
     public static bool TryParse(string text, [NotNullWhen(true)] out RelativeDir? value) =>
         (value = Pattern().IsMatch(text) && !text.StartsWith('-') ? new RelativeDir(text) : null) is not null;
+    public override string ToString() => Value;
+}
+
+/// <summary>
+/// A Cloudflare object ID (zone, ruleset, DNS record): 32 lower-case hex digits, as the API returns them.
+/// The provider checks ruleset and zone IDs against the same pattern
+/// (cloudflare/terraform-provider-cloudflare internal/services/ruleset/data_source_schema.go@v5.19.1, "^[0-9a-f]{32}$");
+/// DNS record IDs are the same 32-character identifiers (https://developers.cloudflare.com/api/resources/dns/subresources/records/).
+/// </summary>
+public sealed partial record CloudflareId(string Value) : IConfigValue<CloudflareId>
+{
+    public static string Expected => "a Cloudflare ID: 32 lower-case hex digits, as the API returns it";
+    [GeneratedRegex("^[0-9a-f]{32}$")] private static partial Regex Pattern();
+    public static bool TryParse(string text, [NotNullWhen(true)] out CloudflareId? value) =>
+        (value = Pattern().IsMatch(text) ? new CloudflareId(text) : null) is not null;
     public override string ToString() => Value;
 }

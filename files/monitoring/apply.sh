@@ -1,4 +1,5 @@
 {{place}}
+{{check}}
 if units_changed; then systemctl daemon-reload; fi
 for exporter in {{exporters}}; do
     systemctl enable --quiet "$exporter.service"
@@ -14,4 +15,8 @@ for exporter in {{disabled}}; do
     fi
 done
 {{wait}}
+# One collection now, so the HLS metrics exist before the timer's first run; a failing collector fails the step.
+systemctl start origin-hls-metrics.service
+systemctl enable --quiet --now origin-hls-metrics.timer
+{{prometheus}}
 finish_apply

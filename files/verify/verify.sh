@@ -27,7 +27,7 @@ nft_table() { nft list table "$@"; }
 # alert in the error log, and nginx keeps running with the old limit (AUDIT-NOTES #8).
 nginx_workers_nofile() {
     local master workers pid
-    master=$(< /run/nginx.pid) || return 1
+    master=$(< {{nginx_pid_file}}) || return 1
     workers=$(pgrep -P "$master") || return 1
     for pid in $workers; do
         [[ $(awk '/^Max open files/ { print $4 }' "/proc/$pid/limits") == "$1" ]] || return 1

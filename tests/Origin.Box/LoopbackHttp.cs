@@ -34,5 +34,11 @@ public sealed class LoopbackHttp(int port) : IDisposable
         return (response.StatusCode, await response.Content.ReadAsStringAsync(cancel));
     }
 
+    public async Task<(HttpStatusCode Status, string Body)> PostText(string path, CancellationToken cancel = default)
+    {
+        using var response = await _http.PostAsync(path, null, cancel);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(cancel));
+    }
+
     public void Dispose() => _http.Dispose();
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Origin.Binding;
 using Origin.Plan;
 using Origin.Settings;
+using Origin.Tokens;
 
 namespace Origin.Box;
 
@@ -19,7 +20,7 @@ public sealed record PlacedFile(string HostPath, string Rendered, string Placed,
 public sealed class OriginBox : IAsyncDisposable
 {
     /// <summary>The plan steps whose files the box runs.</summary>
-    private static readonly string[] Steps = ["redis", "nginx-config", "stream-service", "cleanup"];
+    private static readonly string[] Steps = ["redis", "nginx-config", "stream-service", "cleanup", "monitoring"];
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
@@ -40,6 +41,12 @@ public sealed class OriginBox : IAsyncDisposable
 
     private readonly List<PlacedFile> _placed = [];
     private readonly string _redisPassword = RandomWord(32);
+
+    /// <summary>The key tokens are issued with (origin:tokenSecret).</summary>
+    public string TokenKey { get; } = RandomWord(40);
+
+    /// <summary>The key before a rotation (origin:tokenSecretPrevious): the box runs as during one, both keys valid.</summary>
+    public string TokenKeyPrevious { get; } = RandomWord(40);
 
     private OriginBox(IReadOnlyList<(string Key, string Value)> overrides)
     {
@@ -77,23 +84,51 @@ public sealed class OriginBox : IAsyncDisposable
 
     public HlsSettings Hls => Settings.Hls;
     public string HlsDir => Root[Hls.Dir.Value];
-    public string TokenParam => Settings.Stream.TokenParam.Value;
+    public string TokenParam => ViewerTokens.Parameter;
     public string PlaylistFile(string channel) => Path.Combine(HlsDir, $"{Hls.PlaylistPrefix}{channel}.m3u8");
-    public string PlaylistUrl(string channel, string? token) => Media($"{Hls.PlaylistPrefix}{channel}.m3u8", token);
-    public string Media(string file, string? token) => $"{Hls.UrlPrefix}{file}" + (token is null ? "" : $"?{TokenParam}={token}");
 
-    /// <summary>A fresh token in Redis, valid for <paramref name="scope"/> ("*" or one channel id).</summary>
-    public async Task<string> NewToken(string scope = "*", TimeSpan? ttl = null)
+    /// <summary>A playlist's URL path as a viewer has it from the app: the token a path segment, before the edge's rewrite.</summary>
+    public string ViewerPlaylistPath(string channel, string token) => $"{Hls.UrlPrefix}{token}/{Hls.PlaylistPrefix}{channel}.m3u8";
+
+    /// <summary>A playlist as the edge asks the origin for it: the rewritten path, the token with its channel in the query.</summary>
+    public string PlaylistUrl(string channel, string? token) => Media($"{Hls.PlaylistPrefix}{channel}.m3u8", token);
+
+    /// <summary>A playlist or segment (&lt;prefix&gt;&lt;id&gt;[_&lt;n&gt;].ext) as the edge's rewrite hands it on.</summary>
+    public string Media(string file, string? token)
     {
-        var token = "t" + RandomWord(20);
-        await Redis.SetWithTtl($"token:{token}", scope, ttl ?? TimeSpan.FromMinutes(30));
-        return token;
+        var stem = Path.GetFileNameWithoutExtension(file)[Hls.PlaylistPrefix.Value.Length..];
+        var channel = file.EndsWith(".m3u8", StringComparison.Ordinal) ? stem : stem[..stem.LastIndexOf('_')];
+        return $"{Hls.UrlPrefix}{file}" + (token is null ? "" : "?" + ViewerTokens.Query(channel, token));
     }
+
+    /// <summary>A token for the channel, issued now (or at <paramref name="issuedAt"/>) with the current key (or <paramref name="key"/>).</summary>
+    public string Token(string channel, string? key = null, long? issuedAt = null) =>
+        ViewerTokens.Issue(key ?? TokenKey, channel, issuedAt ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+
+    /// <summary>
+    /// Replaces the token keys file as a converge supplies it (the current key first), then reloads nginx
+    /// as the nginx-config step does (SIGHUP: its master reads the keys with the new configuration).
+    /// </summary>
+    public void RotateTokenKeys(string current, string? previous)
+    {
+        var keys = Plan["nginx-config"].Supplied.Single(f => f.Supply == Supply.TokenKeys);
+        File.WriteAllText(Root[keys.Path], keys.Render(Supplies.JoinTokenKeys(current, previous)));
+        if (!Processes.Signal(Nginx.MainPid, Processes.SigHup)) throw new InvalidOperationException("could not signal nginx's master to reload");
+    }
+
+    /// <summary>
+    /// A token no other request has used: tokens are per channel and issue second, so the same second
+    /// gives the same token (and the same per-token limit). These are issued in seconds counted back
+    /// from a minute ago, one each, well inside the lifetime.
+    /// </summary>
+    public string DistinctToken(string channel) => Token(channel, issuedAt: Interlocked.Decrement(ref _distinctIssue));
+
+    private long _distinctIssue = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60;
 
     /// <summary>Starts a channel as a viewer does: a playlist request through nginx, a cold start.</summary>
     public async Task StartChannel(string channel, string viewerIp)
     {
-        var (status, body) = await Edge.GetText(PlaylistUrl(channel, await NewToken()), viewerIp);
+        var (status, body) = await Edge.GetText(PlaylistUrl(channel, Token(channel)), viewerIp);
         if (status != HttpStatusCode.OK) throw new InvalidOperationException($"starting channel {channel}: {(int)status} {body}");
     }
 
@@ -111,29 +146,38 @@ public sealed class OriginBox : IAsyncDisposable
     /// <summary>What origin-hls-cleanup.timer starts, once.</summary>
     public Task<Run.Result> RunCleanup() => UnitProcess.RunOneshot(Unit("origin-hls-cleanup"), Root, TimeSpan.FromSeconds(30));
 
+    /// <summary>What logrotate.timer runs, forced: the rendered /etc/logrotate.d/origin-nginx, with its own state file.</summary>
+    public Run.Result RunLogrotate() =>
+        Run.Capture(Tools.Logrotate, ["--force", "--state", Root["/var/lib/logrotate/status"], Root["/etc/logrotate.d/origin-nginx"]], TimeSpan.FromSeconds(30));
+
     /// <summary>The worker processes of the running nginx master.</summary>
     public IReadOnlyList<int> NginxWorkers() =>
         Processes.Children(Nginx.MainPid).Where(p => Processes.CommandLine(p) is [var title, ..] && title.Contains("worker process")).ToList();
 
     /// <summary>OnUnitActiveSec of origin-hls-cleanup.timer.</summary>
-    public TimeSpan CleanupInterval =>
-        Origin.Values.Duration.TryParse(Unit("origin-hls-cleanup", ".timer").Get("OnUnitActiveSec", "Timer") ?? "", out var d)
+    public TimeSpan CleanupInterval => TimerInterval("origin-hls-cleanup");
+
+    /// <summary>OnUnitActiveSec of a placed timer: how often it starts its service.</summary>
+    public TimeSpan TimerInterval(string name) =>
+        Origin.Values.Duration.TryParse(Unit(name, ".timer").Get("OnUnitActiveSec", "Timer") ?? "", out var d)
             ? TimeSpan.FromSeconds(d.Seconds)
-            : throw new FormatException("origin-hls-cleanup.timer has no OnUnitActiveSec the box can read");
+            : throw new FormatException($"{name}.timer has no OnUnitActiveSec the box can read");
 
     /// <summary>A placed unit file (plus its drop-ins), as the box's runner reads it.</summary>
     public SystemdUnit Unit(string name, string suffix = ".service")
     {
         var path = $"/etc/systemd/system/{name}{suffix}";
         var dropIns = _placed.Where(f => f.HostPath.StartsWith(path + ".d/", StringComparison.Ordinal)).Select(f => f.Placed);
+        // A unit the plan only drops into or configures is Debian's own (redis-server, the exporters, prometheus).
+        var debian = $"/lib/systemd/system/{name}{suffix}";
         var main = _placed.SingleOrDefault(f => f.HostPath == path)?.Placed
-            ?? (name == "redis-server" ? Relocation.Apply(File.ReadAllText(Tools.DebianRedisUnit)) : throw new KeyNotFoundException(path));
+            ?? (File.Exists(debian) ? Relocation.Apply(File.ReadAllText(debian)) : throw new KeyNotFoundException(path));
         return new SystemdUnit(name, [main, .. dropIns]);
     }
 
     private void PlaceFiles()
     {
-        var supplies = new Supplies(_redisPassword, MakeCertificate());
+        var supplies = new Supplies(_redisPassword, MakeCertificate(), Supplies.JoinTokenKeys(TokenKey, TokenKeyPrevious));
         foreach (var step in Steps.Select(name => Plan[name]))
         {
             foreach (var file in step.Files) Place(file.Path, file.Content);
@@ -163,11 +207,14 @@ public sealed class OriginBox : IAsyncDisposable
             $"exec {Tools.Nginx} -p {Root[prefix]}/ -c {Root[prefix + "/nginx.conf"]} -e {Root["/var/log/nginx/error.log"]} \"$@\"\n",
             (UnixFileMode)0b111_101_101);
         File.Copy(Tools.NginxMimeTypes, Root[$"{prefix}/mime.types"]);
+        // The build's dynamic perl module (the token check), as Debian builds it for its nginx.
+        Directory.CreateDirectory(Root[$"{prefix}/modules"]);
+        File.CreateSymbolicLink(Root[$"{prefix}/modules/ngx_http_perl_module.so"], Tools.NginxPerlModule);
         // The packages step creates the API's user; systemd-tmpfiles --root resolves it from here.
         var user = Settings.Stream.User.Value;
         Root.Write("/etc/passwd", $"root:x:0:0::/root:/bin/sh\n{user}:x:990:990::/nonexistent:/usr/sbin/nologin\n");
         Root.Write("/etc/group", $"root:x:0:\n{user}:x:990:\n");
-        foreach (var dir in new[] { Hls.Dir.Value, "/var/log/nginx", "/var/lib/redis" }) Root.CreateDirectory(dir);
+        foreach (var dir in new[] { Hls.Dir.Value, "/var/log/nginx", "/var/cache/nginx", "/var/lib/redis", "/var/lib/logrotate" }) Root.CreateDirectory(dir);
         var release = Root[$"{Settings.Stream.InstallDir}/current"];
         Directory.CreateDirectory(Path.GetDirectoryName(release)!);
         File.CreateSymbolicLink(release, Repo.StreamApiFixture);

@@ -5,10 +5,13 @@ namespace Origin.Box;
 /// <summary>Signals and the process table, read from /proc.</summary>
 public static partial class Processes
 {
+    public const int SigHup = 1;
     public const int SigKill = 9;
     public const int SigTerm = 15;
     public const int SigQuit = 3;
     public const int SigUsr1 = 10;
+    public const int SigCont = 18;
+    public const int SigStop = 19;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int KillSyscall(int pid, int signal);

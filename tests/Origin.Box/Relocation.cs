@@ -4,12 +4,12 @@ using Origin.Settings;
 namespace Origin.Box;
 
 /// <summary>Free loopback ports that stand for the host's ports.</summary>
-public sealed record BoxPorts(int Http, int Https, int Status, int Api, int Redis)
+public sealed record BoxPorts(int Http, int Https, int Status, int Api, int Redis, int NodeExporter, int NginxExporter, int RedisExporter, int Prometheus)
 {
     public static BoxPorts Pick()
     {
-        var p = LoopbackPorts.Pick(5);
-        return new BoxPorts(p[0], p[1], p[2], p[3], p[4]);
+        var p = LoopbackPorts.Pick(9);
+        return new BoxPorts(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]);
     }
 }
 
@@ -45,8 +45,14 @@ public sealed partial class Relocation(IReadOnlyList<RelocationRule> rules, stri
             "/etc/redis",              // redis.conf and its secret include
             "/etc/tmpfiles.d",         // the cleanup rule
             "/var/log/nginx",
+            "/var/cache/nginx",        // nginx's temp files and token verdicts (the unit's ReadWritePaths=)
             "/var/lib/redis",          // the AOF
             "/run",                    // pid files
+            "/etc/default",            // the exporters' and Prometheus's arguments
+            "/etc/prometheus",         // scrape config and alert rules
+            "/var/lib/prometheus",     // the TSDB and the textfile collector's directory
+            "/usr/local/lib/origin-stack", // the HLS collector script
+            "/var/lib/origin-hls-metrics", // its state (the access log offset)
         ];
         var rules = dirs.Select(d => new RelocationRule("path", d, root[d])).ToList();
         rules.AddRange(
@@ -57,6 +63,13 @@ public sealed partial class Relocation(IReadOnlyList<RelocationRule> rules, stri
             new("port", $"127.0.0.1:{s.Stream.Port}", $"127.0.0.1:{ports.Api}"),
             new("port", $"port {s.Redis.Port}", $"port {ports.Redis}"),
             new("port", $"REDIS_PORT={s.Redis.Port}", $"REDIS_PORT={ports.Redis}"),
+            new("port", $"127.0.0.1:{s.Monitoring.Node.Port}", $"127.0.0.1:{ports.NodeExporter}"),
+            new("port", $"127.0.0.1:{s.Monitoring.Nginx.Port}", $"127.0.0.1:{ports.NginxExporter}"),
+            new("port", $"127.0.0.1:{s.Monitoring.Redis.Port}", $"127.0.0.1:{ports.RedisExporter}"),
+            new("port", $"127.0.0.1:{s.Monitoring.Prometheus.Port}", $"127.0.0.1:{ports.Prometheus}"),
+            // The exporters name what they scrape as URLs.
+            new("port", $"redis://127.0.0.1:{s.Redis.Port}", $"redis://127.0.0.1:{ports.Redis}"),
+            new("port", $"http://127.0.0.1:{s.Nginx.StatusPort}", $"http://127.0.0.1:{ports.Status}"),
             // systemd-tmpfiles reads its rule, the paths in it and the user names under --root.
             new("root", Tools.Tmpfiles, $"{Tools.Tmpfiles} --root={root.Dir}"),
         ]);

@@ -17,18 +17,22 @@ public static class Tools
     public const string Prlimit = "/usr/bin/prlimit";
     public const string Setsid = "/usr/bin/setsid";
     public const string Wrk = "/usr/bin/wrk";
+    public const string Logrotate = "/usr/sbin/logrotate";
 
     /// <summary>Debian's own unit for Redis: the rendered drop-in only overrides its limits.</summary>
     public const string DebianRedisUnit = "/lib/systemd/system/redis-server.service";
+
+    /// <summary>Debian's build of the perl module for its nginx: the token check's interpreter.</summary>
+    public const string NginxPerlModule = "/usr/lib/nginx/modules/ngx_http_perl_module.so";
 
     /// <summary>Installed with nginx; the stack's source build installs the same file into its prefix.</summary>
     public const string NginxMimeTypes = "/etc/nginx/mime.types";
 
     private static readonly (string Path, string Package)[] BoxNeeds =
     [
-        (Nginx, "nginx"), (NginxMimeTypes, "nginx"), (RedisServer, "redis-server"), (DebianRedisUnit, "redis-server"),
+        (Nginx, "nginx"), (NginxMimeTypes, "nginx"), (NginxPerlModule, "libnginx-mod-http-perl"), (RedisServer, "redis-server"), (DebianRedisUnit, "redis-server"),
         (Ffmpeg, "ffmpeg"), (Ffprobe, "ffmpeg"), (Gunicorn, "gunicorn"), (Python, "python3"),
-        (Tmpfiles, "systemd"), (Openssl, "openssl"), (Prlimit, "util-linux"), (Setsid, "util-linux"),
+        (Tmpfiles, "systemd"), (Logrotate, "logrotate"), (Openssl, "openssl"), (Prlimit, "util-linux"), (Setsid, "util-linux"),
     ];
 
     /// <summary>Throws naming every missing program and its package, plus the Python modules the fixture imports.</summary>

@@ -6,7 +6,7 @@ namespace Origin.Box;
 /// <summary>
 /// A service run from its (relocated) systemd unit the way systemd would run it, minus what only
 /// systemd can do: the environment files, working directory, LimitNOFILE (raised with prlimit, as
-/// root, like systemd), ExecStartPre/ExecStart/ExecStop/ExecStopPost, Type simple/notify/forking with PIDFile,
+/// root, like systemd), ExecStartPre/ExecStart/ExecReload/ExecStop/ExecStopPost, Type simple/notify/forking with PIDFile,
 /// Restart= after RestartSec, and a stop that ends the whole process group (KillMode's control group).
 /// Every other directive must be listed in <see cref="SystemdOnly"/>, so a new one is a decision.
 /// </summary>
@@ -14,8 +14,8 @@ public sealed class UnitProcess : IAsyncDisposable
 {
     public static readonly IReadOnlySet<string> Honoured = new HashSet<string>
     {
-        "Type", "ExecStartPre", "ExecStart", "ExecStop", "ExecStopPost", "PIDFile", "WorkingDirectory", "EnvironmentFile",
-        "LimitNOFILE", "KillMode", "Restart", "RestartSec", "RuntimeDirectory",
+        "Type", "ExecStartPre", "ExecStart", "ExecReload", "ExecStop", "ExecStopPost", "PIDFile", "WorkingDirectory", "EnvironmentFile",
+        "LimitNOFILE", "KillMode", "Restart", "RestartSec", "RuntimeDirectory", "StateDirectory",
     };
 
     private const string Sandbox = "systemd sandboxing: the VM rehearsal runs it under systemd; the box does not";
@@ -28,8 +28,11 @@ public sealed class UnitProcess : IAsyncDisposable
         ["UMask"] = "file modes are not under test",
         ["RuntimeDirectoryMode"] = "file modes are not under test",
         ["TimeoutStopSec"] = "the box bounds every stop itself",
-        ["ExecReload"] = "the box never reloads",
         ["Nice"] = "scheduling priority is not under test",
+        ["SendSIGKILL"] = "the box ends whatever is left of a stopped service itself",
+        ["LimitMEMLOCK"] = "locked memory is not under test",
+        ["PrivateNetwork"] = Sandbox, ["IPAddressDeny"] = Sandbox, ["ProcSubset"] = Sandbox, ["DeviceAllow"] = Sandbox,
+        ["DevicePolicy"] = Sandbox, ["AmbientCapabilities"] = Sandbox,
         ["NoNewPrivileges"] = Sandbox, ["ProtectSystem"] = Sandbox, ["ProtectHome"] = Sandbox, ["PrivateTmp"] = Sandbox,
         ["PrivateDevices"] = Sandbox, ["PrivateUsers"] = Sandbox, ["PrivateMounts"] = Sandbox, ["ProtectKernelTunables"] = Sandbox,
         ["ProtectKernelModules"] = Sandbox, ["ProtectKernelLogs"] = Sandbox, ["ProtectControlGroups"] = Sandbox,
@@ -38,7 +41,8 @@ public sealed class UnitProcess : IAsyncDisposable
         ["LockPersonality"] = Sandbox, ["MemoryDenyWriteExecute"] = Sandbox, ["ReadWritePaths"] = Sandbox,
         ["ReadWriteDirectories"] = Sandbox, ["NoExecPaths"] = Sandbox, ["ExecPaths"] = Sandbox,
         ["CapabilityBoundingSet"] = Sandbox, ["SystemCallArchitectures"] = Sandbox, ["SystemCallFilter"] = Sandbox,
-        ["RemoveIPC"] = Sandbox,
+        ["RemoveIPC"] = Sandbox, ["ProcSubset"] = Sandbox, ["KeyringMode"] = Sandbox, ["PrivateNetwork"] = Sandbox,
+        ["IPAddressDeny"] = Sandbox,
     };
 
     /// <summary>What systemd gives a system service without LimitNOFILE (DefaultLimitNOFILE since v240).</summary>
@@ -76,6 +80,7 @@ public sealed class UnitProcess : IAsyncDisposable
         foreach (var (k, v) in extraEnv ?? new Dictionary<string, string>()) _env[k] = v;
         _cwd = unit.Get("WorkingDirectory") ?? "/";
         foreach (var dir in unit.All("RuntimeDirectory")) root.CreateDirectory("/run/" + dir);
+        foreach (var dir in unit.All("StateDirectory")) root.CreateDirectory("/var/lib/" + dir);
     }
 
     /// <summary>Starts the unit and waits until <paramref name="ready"/> says it serves, or throws with its log.</summary>
@@ -109,11 +114,24 @@ public sealed class UnitProcess : IAsyncDisposable
         Run.Result result = new(0, "", "");
         foreach (var line in unit.All("ExecStart"))
         {
-            var argv = SystemdUnit.Command(line);
+            var argv = service.Expand(SystemdUnit.Command(line));
             result = Run.Capture(argv[0], argv[1..], timeout, service._env, service._cwd);
             if (result.ExitCode != 0) break;
         }
         return result;
+    }
+
+    /// <summary>
+    /// `systemctl reload`: each ExecReload= in turn, with $MAINPID the main process's pid, as systemd
+    /// sets it (https://www.freedesktop.org/software/systemd/man/252/systemd.service.html, ExecReload=).
+    /// </summary>
+    public async Task Reload(TimeSpan timeout)
+    {
+        foreach (var line in _unit.All("ExecReload"))
+        {
+            using var p = Spawn(line.Replace("$MAINPID", MainPid.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+            if (!await Exited(p, timeout) || p.ExitCode != 0) throw new InvalidOperationException($"{Name}: ExecReload {line} failed\n{LogTail()}");
+        }
     }
 
     public string LogTail(int lines = 40) =>
@@ -166,12 +184,21 @@ public sealed class UnitProcess : IAsyncDisposable
         var nofile = $"{soft}:{hard}";
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = _cwd };
         foreach (var a in (string[])["-c", "log=$1; shift; exec \"$@\" < /dev/null >> \"$log\" 2>&1", "sh", LogPath,
-                     Tools.Setsid, Tools.Prlimit, $"--nofile={nofile}", "--", .. SystemdUnit.Command(commandLine)])
+                     Tools.Setsid, Tools.Prlimit, $"--nofile={nofile}", "--", .. Expand(SystemdUnit.Command(commandLine))])
             start.ArgumentList.Add(a);
         start.Environment.Clear();
         foreach (var (k, v) in _env) start.Environment[k] = v;
         return Process.Start(start) ?? throw new InvalidOperationException($"{Name}: cannot start {commandLine}");
     }
+
+    /// <summary>
+    /// "$NAME" as a word of its own becomes the variable's value split at whitespace, as systemd expands
+    /// unbraced variables in Exec lines (systemd.service(5), "Command lines"); Debian's exporter units pass $ARGS so.
+    /// </summary>
+    private string[] Expand(string[] argv) =>
+        argv.SelectMany(word => word.Length > 1 && word[0] == '$' && _env.TryGetValue(word[1..], out var value)
+            ? value.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            : [word]).ToArray();
 
     private static async Task<bool> Exited(Process p, TimeSpan timeout)
     {

@@ -61,7 +61,7 @@ public class InjectionTests
     {
         var paths = TextSettings().Select(x => (string)x[0]).ToList();
         foreach (var expected in new[] { "hls.dir", "hls.playlistPrefix", "cloudflare.record", "host.adminCidrs", "nginx.sourceUrl",
-                     "nginx.configureFlags", "stream.source.url", "stream.source.ref", "stream.tokenParam", "kernel.sysctl", "stream.environment" })
+                     "nginx.configureFlags", "stream.source.url", "stream.source.ref", "kernel.sysctl", "stream.environment" })
             Assert.Contains(expected, paths);
     }
 

@@ -23,11 +23,13 @@ public class PlanTests
             a.Steps.Zip(b.Steps).Where(p => p.First.ContentHash != p.Second.ContentHash).Select(p => p.First.Name);
 
         Assert.Equal(["kernel"], Changed(Prod, Stacks.ProdPlan("kernel.sysctl={vm.swappiness: \"5\"}")));
-        Assert.Equal(["redis"], Changed(Prod, Stacks.ProdPlan("redis.maxmemory=512m")));
+        // maxmemory also sets the Redis alert's threshold and the dashboard's axis.
+        Assert.Equal(["redis", "monitoring"], Changed(Prod, Stacks.ProdPlan("redis.maxmemory=512m")));
         Assert.Equal(["disks"], Changed(Prod, Stacks.ProdPlan("disks.mdReadAheadKb=4096")));
         Assert.Equal(["stream-service"], Changed(Prod, Stacks.ProdPlan("stream.workers=6")));
-        // The segment time reaches FFmpeg's environment, the tmpfs size, the cleanup age and the playlists' max-age.
-        Assert.Equal(["hls-storage", "nginx-config", "stream-service", "cleanup"], Changed(Prod, Stacks.ProdPlan("hls.segmentSeconds=4")));
+        // The segment time reaches FFmpeg's environment, the tmpfs size, the cleanup age, the playlists' max-age and the alerts.
+        Assert.Equal(["hls-storage", "nginx-config", "stream-service", "cleanup", "monitoring"], Changed(Prod, Stacks.ProdPlan("hls.segmentSeconds=4")));
+        Assert.Equal(["monitoring"], Changed(Prod, Stacks.ProdPlan("monitoring.alerts.stallSegments=5")));
     }
 
     [Fact]
@@ -73,11 +75,13 @@ public class PlanTests
         var playlist = Block(conf, "location ~ \"^/live/stream_");
         var segment = Block(conf, "location ~ \"^/live/(?<segment>");
         Assert.Contains("open_file_cache off;", playlist);
-        Assert.Contains("max-age=1\"", playlist);
+        Assert.Contains("add_header Cache-Control $playlist_cache_control always;", playlist);
+        Assert.Contains("200 \"public, max-age=1\";", Map(conf, "$playlist_cache_control"));
         Assert.Contains("try_files /stream_$channel_id.m3u8 @start_stream;", playlist);
         Assert.Contains("open_file_cache max=10000", segment);
         Assert.Contains("open_file_cache_errors off;", segment);
-        Assert.Contains("immutable", segment);
+        Assert.Contains("add_header Cache-Control $segment_cache_control always;", segment);
+        Assert.Contains("immutable\";", Map(conf, "$segment_cache_control"));
         Assert.DoesNotContain("directio", conf);
         Assert.DoesNotContain("aio ", conf);
     }
@@ -142,10 +146,14 @@ public class PlanTests
     public void Secrets_travel_only_as_supplied_files()
     {
         var supplied = Prod.Steps.SelectMany(s => s.Supplied).ToList();
-        Assert.Equal(["redis-secret", "redis-password-env", "origin-certificate"], supplied.Select(s => s.Name));
-        Assert.All(supplied.Where(s => s.Supply == Supply.RedisPassword), s => Assert.True(s.IsSecret));
-        var rendered = supplied[0].Render(new Supplies("0123456789abcdefXYZ", "-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n"));
-        Assert.Contains("requirepass 0123456789abcdefXYZ", rendered);
+        Assert.Equal(["redis-secret", "redis-password-env", "token-keys", "origin-certificate"], supplied.Select(s => s.Name));
+        Assert.All(supplied.Where(s => s.Supply is Supply.RedisPassword or Supply.TokenKeys), s => Assert.True(s.IsSecret));
+        var supplies = new Supplies("0123456789abcdefXYZ", "-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n",
+            Supplies.JoinTokenKeys("current-token-key-0123456789abcdef", "previous-token-key-0123456789abcdef"));
+        Assert.Contains("requirepass 0123456789abcdefXYZ", supplied[0].Render(supplies));
+        var keys = supplied.Single(s => s.Supply == Supply.TokenKeys);
+        Assert.Equal(("640", "root", "streamapi"), (keys.Mode, keys.Owner, keys.Group));
+        Assert.EndsWith("\ncurrent-token-key-0123456789abcdef\nprevious-token-key-0123456789abcdef\n", keys.Render(supplies));
         Assert.All(PlanBundle.Files(Prod).Values, text => Assert.DoesNotContain("0123456789abcdefXYZ", text));
     }
 
@@ -154,7 +162,7 @@ public class PlanTests
     {
         foreach (var step in Prod.Steps)
         {
-            Assert.Equal($"ORIGIN_STEP_HASH={step.ContentHash} bash {step.StageDir}/apply.sh", step.ApplyCommand);
+            Assert.StartsWith($"ORIGIN_STEP_HASH={step.ContentHash} timeout --kill-after=10 {step.BudgetSeconds} bash {step.StageDir}/apply.sh ", step.ApplyCommand);
             Assert.StartsWith("#!/bin/bash", step.ApplyScript);
             Assert.Contains("begin_revert", step.RevertScript);
             Assert.Contains("finish_apply", step.ApplyScript);
@@ -165,14 +173,17 @@ public class PlanTests
     [Fact]
     public void Every_template_is_used()
     {
-        // Variants cover the templates the prod stack leaves out (git source, the origin token check, no API prefix, Debian 13).
+        // Variants cover the templates the prod stack leaves out (Debian 13, git source, no API prefix, no Prometheus).
         var bundles = new[]
         {
             Prod,
             Stacks.ProdPlan("host.release=13"),
             Stacks.ProdPlan("stream.source={kind: git, url: \"https://git.example.com/team/stream-api.git\", ref: v1.2.0}"),
-            Stacks.ProdPlan("nginx.tokenCheck.enabled=true", "nginx.apiPrefix=null"),
-        }.SelectMany(p => PlanBundle.Files(p).Values.Concat(p.Steps.SelectMany(s => s.Supplied.Select(f => f.Template == "" ? "" : Template.Read(f.Template))))).ToList();
+            Stacks.ProdPlan("nginx.apiPrefix=null"),
+            Stacks.ProdPlan("monitoring.prometheus.mode=none"),
+        }.SelectMany(p => PlanBundle.Files(p).Values.Concat(p.Steps.SelectMany(s => s.Supplied.Select(f => f.Template == "" ? "" : Template.Read(f.Template)))))
+            // The hcloud server's user data is rendered outside the plan, from the host key.
+            .Append(HostKeyTests.UserDataOfANewKey()).ToList();
         foreach (var template in Template.All())
         {
             var marker = Template.Read(template).Split('\n').FirstOrDefault(l => l.Trim().Length > 8 && !l.Contains("{{"));
@@ -184,6 +195,14 @@ public class PlanTests
     /// <summary>The config without its comment lines, so assertions see directives only.</summary>
     private static string Directives(string conf) =>
         string.Join('\n', conf.Split('\n').Where(l => !l.TrimStart().StartsWith('#')));
+
+    /// <summary>The entries of the http-level map that sets <paramref name="variable"/>.</summary>
+    private static string Map(string conf, string variable)
+    {
+        var from = conf.IndexOf($" {variable} {{", StringComparison.Ordinal);
+        Assert.True(from >= 0, $"no map sets {variable}");
+        return conf[from..conf.IndexOf("\n    }", from, StringComparison.Ordinal)];
+    }
 
     /// <summary>The text of the nginx block that starts with <paramref name="start"/>, up to its closing brace.</summary>
     private static string Block(string conf, string start)

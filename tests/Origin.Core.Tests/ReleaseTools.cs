@@ -42,7 +42,11 @@ internal sealed class ReleaseTools
     }
 
     /// <summary>Reads a file of the release (a package's default config, say).</summary>
-    public string ReadFile(string path) => File.ReadAllText(root is null ? path : Path.Combine(root, path.TrimStart('/')));
+    public string ReadFile(string path) => File.ReadAllText(OnMachine(path));
+
+    public bool HasFile(string path) => File.Exists(OnMachine(path));
+
+    private string OnMachine(string path) => root is null ? path : Path.Combine(root, path.TrimStart('/'));
 
     public Tool.Result Run(TempDir scratch, string program, IEnumerable<string> args, IDictionary<string, string>? env = null, int timeoutSeconds = 60)
     {

@@ -60,7 +60,12 @@ internal static class Tool
 /// <summary>A scratch directory removed after the test.</summary>
 internal sealed class TempDir : IDisposable
 {
-    public string Path { get; } = Directory.CreateTempSubdirectory("origin-test-").FullName;
+    public string Path { get; }
+
+    public TempDir() => Path = Directory.CreateTempSubdirectory("origin-test-").FullName;
+
+    /// <summary>A scratch directory under <paramref name="parent"/>, such as a tmpfs.</summary>
+    public TempDir(string parent) => Path = Directory.CreateDirectory(System.IO.Path.Combine(parent, "origin-test-" + Guid.NewGuid().ToString("N")[..12])).FullName;
 
     public string this[string relative] => System.IO.Path.Combine(Path, relative.TrimStart('/'));
 

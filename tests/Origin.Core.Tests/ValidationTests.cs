@@ -144,6 +144,16 @@ public class ValidationTests
     }
 
     [Fact]
+    public void A_cold_start_cannot_wait_for_more_segments_than_the_playlist_lists_or_the_api_may_take()
+    {
+        Assert.Equal("expected at most hls.listSize (6): the playlist never lists more, got 7",
+            ErrorAt(Stacks.Load("hls.startSegments=7"), "origin:hls.startSegments"));
+        var message = ErrorAt(Stacks.Load("hls.startSegments=6", "hls.segmentSeconds=4"), "origin:stream.timeoutSeconds");
+        Assert.Equal("expected at least 34s: a cold start waits for FFmpeg's first 6 segment(s) (about 24s), got 30", message);
+        NoErrors(Stacks.Load("hls.startSegments=6", "hls.segmentSeconds=4", "stream.timeoutSeconds=34"));
+    }
+
+    [Fact]
     public void Edge_ttl_shorter_than_the_plan_allows_is_refused()
     {
         var message = ErrorAt(Stacks.Load("cloudflare.segmentEdgeTtl=1h"), "origin:cloudflare.segmentEdgeTtl");
@@ -221,7 +231,7 @@ public class ValidationTests
     [Fact]
     public void Options_the_stack_sets_itself_are_refused()
     {
-        var loaded = Stacks.Load("nginx.configureFlags=[--with-http_ssl_module, --with-http_realip_module, --with-http_stub_status_module, --with-http_auth_request_module, --prefix=/usr]");
+        var loaded = Stacks.Load("nginx.configureFlags=[--with-http_ssl_module, --with-http_realip_module, --with-http_stub_status_module, --with-http_perl_module=dynamic, --prefix=/usr]");
         ErrorAt(loaded, "origin:nginx.configureFlags[4]");
     }
 
@@ -229,6 +239,57 @@ public class ValidationTests
     public void Ssl_mode_other_than_strict_is_refused()
     {
         ErrorAt(Stacks.Load("cloudflare.sslMode=full"), "origin:cloudflare.sslMode");
+    }
+
+    [Fact]
+    public void A_minimum_tls_version_needs_advanced_certificate_manager_or_the_explicit_zone_wide_choice()
+    {
+        var message = ErrorAt(Stacks.Load("cloudflare.minTlsVersion=\"1.2\""), "origin:cloudflare.minTlsVersion");
+        Assert.Contains("cloudflare.advancedCertificateManager", message);
+        Assert.Contains("cloudflare.zoneWideSettings", message);
+        NoErrors(Stacks.Load("cloudflare.minTlsVersion=\"1.2\"", "cloudflare.advancedCertificateManager=true"));
+        NoErrors(Stacks.Load("cloudflare.minTlsVersion=\"1.2\"", "cloudflare.zoneWideSettings=true"));
+    }
+
+    [Fact]
+    public void Zone_wide_settings_are_named_in_a_warning_that_says_what_they_break()
+    {
+        Assert.DoesNotContain(Stacks.Load().Findings.Warnings, w => w.Key == "origin:cloudflare.zoneWideSettings");
+        var warning = Assert.Single(Stacks.Load("cloudflare.zoneWideSettings=true").Findings.Warnings, w => w.Key == "origin:cloudflare.zoneWideSettings");
+        Assert.Contains("every host name in the zone example.com", warning.Message);
+        Assert.Contains("526", warning.Message);
+    }
+
+    [Theory]
+    [InlineData("cacheRuleset", "0123456789ABCDEF0123456789ABCDEF")]
+    [InlineData("rateLimitRuleset", "0123456789abcdef")]
+    [InlineData("recordA", "zones/0123456789abcdef0123456789abcdef")]
+    [InlineData("configRuleset", "\"0123456789abcdef0123456789abcdef; rm -rf /\"")]
+    public void Adopted_ids_must_be_32_lower_case_hex_digits(string key, string value)
+    {
+        var message = ErrorAt(Stacks.Load($"cloudflare.adopt.{key}={value}"), $"origin:cloudflare.adopt.{key}");
+        Assert.Contains("32 lower-case hex digits", message);
+        NoErrors(Stacks.Load($"cloudflare.adopt.{key}=0123456789abcdef0123456789abcdef"));
+    }
+
+    [Theory]
+    [InlineData("rateLimitRuleset", "cloudflare.rateLimits=[]")]
+    [InlineData("configRuleset", "cloudflare.zoneWideSettings=true")]
+    [InlineData("redirectRuleset", "cloudflare.alwaysUseHttps=false")]
+    [InlineData("recordAaaa", "host.dedicated.address=65.108.235.165")]
+    [InlineData("recordA", "host.dedicated.address=2001:db8::10")]
+    public void An_adopted_id_must_name_something_the_stack_writes(string key, string change)
+    {
+        var message = ErrorAt(Stacks.Load($"cloudflare.adopt.{key}=0123456789abcdef0123456789abcdef", change), $"origin:cloudflare.adopt.{key}");
+        Assert.StartsWith("expected null: ", message);
+    }
+
+    [Fact]
+    public void One_id_cannot_adopt_two_objects()
+    {
+        const string id = "0123456789abcdef0123456789abcdef";
+        var message = ErrorAt(Stacks.Load($"cloudflare.adopt.cacheRuleset={id}", $"cloudflare.adopt.configRuleset={id}"), "origin:cloudflare.adopt");
+        Assert.Contains("2 times", message);
     }
 
     [Fact]
@@ -256,6 +317,15 @@ public class ValidationTests
     }
 
     [Fact]
+    public void A_non_root_ssh_user_is_refused_and_told_why()
+    {
+        NoErrors(Stacks.Load("host.ssh.user=root"));
+        var message = ErrorAt(Stacks.Load("host.ssh.user=deploy"), "origin:host.ssh.user");
+        Assert.Contains("without sudo", message);
+        Assert.Contains("/var/lib/origin-stack", message);
+    }
+
+    [Fact]
     public void Ports_used_twice_are_refused()
     {
         var message = ErrorAt(Stacks.Load("stream.port=6379"), "origin:redis.port");
@@ -266,6 +336,99 @@ public class ValidationTests
     public void Environment_may_not_override_what_the_stack_sets()
     {
         ErrorAt(Stacks.Load("stream.environment={HLS_TIME: \"4\"}"), "origin:stream.environment.HLS_TIME");
+    }
+
+    [Theory]
+    [InlineData("nginx.user")]
+    [InlineData("stream.user")]
+    public void Root_is_refused_for_the_processes_that_parse_what_the_internet_sends(string key)
+    {
+        var message = ErrorAt(Stacks.Load($"{key}=root"), $"origin:{key}");
+        Assert.Contains("unprivileged", message);
+    }
+
+    [Fact]
+    public void A_numeric_user_is_refused_so_uid_0_cannot_be_written_as_0()
+    {
+        // systemd reads User=0 as uid 0; the name type refuses any all-digit name.
+        ErrorAt(Stacks.Load("stream.user=\"0\""), "origin:stream.user");
+        ErrorAt(Stacks.Load("nginx.user=\"0\""), "origin:nginx.user");
+    }
+
+    [Fact]
+    public void The_host_refuses_another_name_for_uid_0()
+    {
+        var apply = Stacks.ProdPlan()["packages"].ApplyScript;
+        Assert.Contains("for user in streamapi www-data; do", apply);
+        Assert.Contains("$(id -u \"$user\" 2> /dev/null) == 0 ]]; then die", apply);
+    }
+
+    [Theory]
+    [InlineData("LD_PRELOAD")]
+    [InlineData("LD_LIBRARY_PATH")]
+    [InlineData("LD_AUDIT")]
+    [InlineData("PATH")]
+    [InlineData("PYTHONPATH")]
+    [InlineData("PYTHONSTARTUP")]
+    [InlineData("PYTHONBREAKPOINT")]
+    [InlineData("GCONV_PATH")]
+    [InlineData("GLIBC_TUNABLES")]
+    [InlineData("MALLOC_ARENA_MAX")]
+    [InlineData("LOCPATH")]
+    [InlineData("NLSPATH")]
+    [InlineData("HOSTALIASES")]
+    [InlineData("RES_OPTIONS")]
+    [InlineData("TMPDIR")]
+    [InlineData("BASH_ENV")]
+    [InlineData("ENV")]
+    [InlineData("BASH_FUNC_X")]
+    [InlineData("GUNICORN_CMD_ARGS")]
+    [InlineData("OPENSSL_CONF")]
+    public void Environment_that_changes_what_code_loads_is_refused(string name)
+    {
+        var message = ErrorAt(Stacks.Load($"stream.environment={{{name}: x}}"), $"origin:stream.environment.{name}");
+        Assert.Contains("does not change what code", message);
+    }
+
+    [Theory]
+    [InlineData("CHANNEL_SOURCE")]
+    [InlineData("TZ")]
+    [InlineData("LANG")]
+    [InlineData("LDAP_URI")]     // LD_ is a prefix of the loader's names; LDAP is not one of them
+    public void Ordinary_environment_is_accepted(string name)
+    {
+        NoErrors(Stacks.Load($"stream.environment={{{name}: x}}"));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", "loopback")]
+    [InlineData("127.1.2.3", "loopback")]
+    [InlineData("::1", "loopback")]
+    [InlineData("0.0.0.0", "this network")]
+    [InlineData("::", "unspecified")]
+    [InlineData("224.0.0.1", "multicast")]
+    [InlineData("ff02::1", "multicast")]
+    [InlineData("169.254.1.1", "link-local")]
+    [InlineData("fe80::1", "link-local")]
+    [InlineData("255.255.255.255", "broadcast")]
+    [InlineData("10.0.0.5", "private")]
+    [InlineData("172.16.0.5", "private")]
+    [InlineData("192.168.1.5", "private")]
+    [InlineData("100.64.0.5", "carrier-grade NAT")]
+    [InlineData("fd00::5", "unique local")]
+    [InlineData("::ffff:65.108.235.165", "IPv4-mapped")]
+    public void A_dedicated_address_no_server_can_be_reached_at_is_refused(string address, string why)
+    {
+        var message = ErrorAt(Stacks.Load($"host.dedicated.address=\"{address}\""), "origin:host.dedicated.address");
+        Assert.Contains(why, message);
+    }
+
+    [Theory]
+    [InlineData("65.108.235.165")]
+    [InlineData("2a01:4f9:c010:1234::1")]
+    public void A_public_dedicated_address_is_accepted(string address)
+    {
+        NoErrors(Stacks.Load($"host.dedicated.address=\"{address}\""));
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class CleanupTests(OriginFixture fixture, ITestOutputHelper output
             var playlist = Playlist.ReadFile(Box.PlaylistFile(live));
             Assert.NotNull(playlist);
             Assert.All(playlist.Segments, s => Assert.True(File.Exists(Path.Combine(Box.HlsDir, s)), $"live segment {s} removed"));
-            Assert.Equal(HttpStatusCode.OK, (await Box.Edge.GetText(Box.PlaylistUrl(live, await Box.NewToken()), fixture.NewViewerIp())).Status);
+            Assert.Equal(HttpStatusCode.OK, (await Box.Edge.GetText(Box.PlaylistUrl(live, Box.Token(live)), fixture.NewViewerIp())).Status);
         }
         output.WriteLine($"{leftovers.Count} files of the stopped channel removed by run {runs} (timer every {interval.TotalSeconds} s), " +
                          $"{(DateTime.UtcNow - lastWritten).TotalSeconds:F0} s after the last was written (age {age.TotalSeconds} s); the live channel kept every file");

@@ -14,7 +14,7 @@ public sealed class FreshnessTests(OriginFixture fixture, ITestOutputHelper outp
     public async Task A_served_playlist_is_never_a_segment_behind_the_file_on_disk()
     {
         var channel = await fixture.LiveChannel();
-        var (viewer, token) = (fixture.NewViewerIp(), await Box.NewToken());
+        var (viewer, token) = (fixture.NewViewerIp(), Box.Token(channel));
         var file = Box.PlaylistFile(channel);
         // As often as the per-token limit lets one viewer poll, for 32 s: 16 segments go by.
         var period = TimeSpan.FromSeconds(1.0 / (Box.Settings.Nginx.RateLimits.PerTokenRate - 1));

@@ -1,4 +1,7 @@
 using Origin.Box;
+using Origin.Edge;
+using Origin.EdgeStandIn;
+using Origin.Viewers;
 
 namespace Origin.EndToEnd.Tests;
 
@@ -20,10 +23,44 @@ public sealed class OriginFixture : IAsyncLifetime
 
     public OriginBox Box { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Box = await OriginBox.Start();
+    /// <summary>
+    /// The prod stack, with monitoring's intervals short enough for a test to watch an alert fire: the
+    /// collector and Prometheus every second, a stall alerting after 5 s. Nothing else reads these keys.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Key, string Value)> ShortMonitoringIntervals =
+    [
+        ("monitoring.collectInterval", "1s"),
+        ("monitoring.prometheus.scrapeInterval", "1s"),
+        ("monitoring.alerts.stallFor", "5s"),
+    ];
+
+    /// <summary>The edge stand-in in front of the origin, configured from the stack's own edge policy.</summary>
+    public EdgeServer EdgeStandIn { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Box = await OriginBox.Start(overrides: ShortMonitoringIntervals);
+        EdgeStandIn = await StartEdge(EdgePolicy.Build(Box.Settings));
+    }
+
+    /// <summary>An edge for <paramref name="policy"/> in front of this origin, serving the test player's page.</summary>
+    public Task<EdgeServer> StartEdge(EdgePolicy policy) => EdgeServer.Start(policy, new Uri($"http://127.0.0.1:{Box.Ports.Http}"), PlayerPage.EdgeServing);
+
+    /// <summary>The stack's policy as it was before its cache rules set the browser TTL: the zone's 4 hours apply.</summary>
+    public EdgePolicy PolicyWithoutBrowserTtl()
+    {
+        var policy = EdgeStandIn.Policy;
+        return policy with { CacheRules = policy.CacheRules.Select(r => r with { BrowserTtl = null }).ToList() };
+    }
+
+    /// <summary>The zone's host name: what viewers ask the edge for.</summary>
+    public string HostName => EdgeStandIn.Policy.RecordName;
+
+    public ViewerHttp Viewer(string address, EdgeServer? edge = null) => new((edge ?? EdgeStandIn).Port, address, HostName);
 
     public async Task DisposeAsync()
     {
+        if (EdgeStandIn is not null) await EdgeStandIn.DisposeAsync();
         if (Box is not null) await Box.DisposeAsync();
     }
 
@@ -35,6 +72,13 @@ public sealed class OriginFixture : IAsyncLifetime
     {
         var n = Interlocked.Increment(ref _viewers);
         return $"198.18.{n / 250}.{n % 250 + 1}";
+    }
+
+    /// <summary>A loopback address no viewer of the edge stand-in has used yet, for a client that connects from it.</summary>
+    public string NewLoopbackViewer()
+    {
+        var n = Interlocked.Increment(ref _viewers);
+        return $"127.10.{n / 250}.{n % 250 + 1}";
     }
 
     /// <summary>A channel started once and left running, for tests that only need something live.</summary>

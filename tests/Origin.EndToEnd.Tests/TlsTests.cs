@@ -35,7 +35,7 @@ public sealed class TlsTests(OriginFixture fixture)
         Assert.NotNull(presented);
         Assert.Contains(record, presented!.Subject);
 
-        var request = $"GET {Box.PlaylistUrl(channel, await Box.NewToken())} HTTP/1.1\r\nHost: {record}\r\nCF-Connecting-IP: {fixture.NewViewerIp()}\r\nConnection: close\r\n\r\n";
+        var request = $"GET {Box.PlaylistUrl(channel, Box.Token(channel))} HTTP/1.1\r\nHost: {record}\r\nCF-Connecting-IP: {fixture.NewViewerIp()}\r\nConnection: close\r\n\r\n";
         await tls.WriteAsync(Encoding.ASCII.GetBytes(request));
         using var reader = new StreamReader(tls, Encoding.UTF8);
         var response = await reader.ReadToEndAsync();

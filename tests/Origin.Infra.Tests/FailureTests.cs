@@ -23,6 +23,23 @@ public sealed class FailureTests
         Assert.Empty(mocks.Calls);
     }
 
+    /// <summary>Program.cs reads each value through the core's guarded parser: a finding, never a YamlDotNet exception.</summary>
+    [Theory]
+    [InlineData("{\"user\": \"www-data\", \"user\": \"root\"}", "origin:nginx.user", "appears twice")]
+    [InlineData("*undefined", "origin:nginx", "has no anchor")]
+    [InlineData("{\"user\": [", "origin:nginx", "did not find expected")]
+    public async Task A_malformed_config_value_registers_nothing_and_is_reported_under_its_key(string text, string key, string problem)
+    {
+        var mocks = new OriginMocks();
+
+        var error = await Assert.ThrowsAsync<RunException>(() => StackRun.RunAsync(StackFile.Prod.WithText("nginx", text), mocks));
+
+        Assert.Contains(key, error.Message);
+        Assert.Contains(problem, error.Message);
+        Assert.DoesNotContain("YamlDotNet", error.Message);
+        Assert.Empty(mocks.Registered);
+    }
+
     [Fact]
     public async Task A_misspelt_section_is_reported_not_ignored()
     {

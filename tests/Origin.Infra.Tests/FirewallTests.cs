@@ -36,11 +36,12 @@ public sealed class FirewallTests
             .ToDictionary(r => (string)At(r, "port")!, r => List(At(r, "sourceIps")).Cast<string>().ToList());
 
         Assert.All(List(run.Inputs(Types.Firewall, "origin-test")["rules"]), r => Assert.Equal(("in", "tcp"), (At(r, "direction"), At(r, "protocol"))));
-        Assert.Equal(["22", "443", "80", "9100", "9113", "9121"], rules.Keys.Order());
+        Assert.Equal(["22", "443", "80", "9090", "9100", "9113", "9121"], rules.Keys.Order());
         Assert.Equal(admin, rules["22"]);
         Assert.Equal(cloudflare, rules["80"]);
         Assert.Equal(cloudflare, rules["443"]);
-        Assert.All(["9100", "9113", "9121"], port => Assert.Equal(admin, rules[port]));
+        // The local Prometheus (monitoring.prometheus.mode local) is exposed like its exporters.
+        Assert.All(["9090", "9100", "9113", "9121"], port => Assert.Equal(admin, rules[port]));
     }
 
     private static string Staged(StackRun run, string hostPath) =>

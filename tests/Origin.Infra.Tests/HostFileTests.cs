@@ -49,7 +49,12 @@ public sealed class HostFileTests
             {
                 var supply = run.Inputs(Types.Command, $"{step.Name}/supply-{file.Name}");
                 Assert.Equal(step.SupplyCommand(file), supply["create"]);
-                Assert.Equal(file.Render(file.Supply == Supply.RedisPassword ? StackFile.TestRedisPassword : OriginMocks.Certificate), supply["stdin"]);
+                Assert.Equal(file.Render(file.Supply switch
+                {
+                    Supply.RedisPassword => StackFile.TestRedisPassword,
+                    Supply.TokenKeys => Supplies.JoinTokenKeys(StackFile.TestTokenSecret, null),
+                    _ => OriginMocks.Certificate,
+                }), supply["stdin"]);
             }
         }
         Assert.Equal(run.Plan["firewall"].ConfirmCommand, run.Inputs(Types.Command, "firewall/confirm")["create"]);
@@ -57,7 +62,7 @@ public sealed class HostFileTests
     }
 
     [Fact]
-    public async Task The_local_app_is_uploaded_to_a_cleared_stage_without_its_version_control_metadata()
+    public async Task The_local_app_is_uploaded_to_a_cleared_stage_as_git_tracks_it()
     {
         var run = await StackRun.RunAsync(StackFile.Prod);
         var step = run.Plan["stream-service"];
@@ -68,11 +73,11 @@ public sealed class HostFileTests
         Assert.Contains(await run.DependsOn(Types.Copy, "stream-service/app"), d => d.GetResourceName() == "stream-service/app-clear");
         Assert.EndsWith("/.origin-build/prod/app/", StackRun.AssetValue(upload["source"]));
 
-        // What is uploaded, and what re-runs the release, is the app without its .git (the scratch app has one).
+        // What is uploaded, and what re-runs the release, is what git tracks: the scratch app's .venv and .env count for nothing.
         var scratch = Directory.CreateTempSubdirectory("origin-app-").FullName;
         try
         {
-            StackRun.WriteApp(Path.Combine(scratch, "app"), withVersionControl: false);
+            StackRun.WriteApp(Path.Combine(scratch, "app"), withDeveloperFiles: false);
             var hash = AppDirectory.Export(Path.Combine(scratch, "app"), Path.Combine(scratch, "export"));
             Assert.Equal([hash], ((IEnumerable<object>)upload["triggers"]).Cast<string>());
             Assert.Contains(hash, ((IEnumerable<object>)run.Inputs(Types.Command, "stream-service/apply")["triggers"]).Cast<string>());

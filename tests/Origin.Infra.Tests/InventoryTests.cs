@@ -14,9 +14,10 @@ public sealed class InventoryTests
         $"{Types.DnsRecord} live.example.com-A",
         $"{Types.Ruleset} cache-rules",
         $"{Types.Ruleset} rate-limits",
-        $"{Types.ZoneSetting} ssl",
-        $"{Types.ZoneSetting} min_tls_version",
-        $"{Types.ZoneSetting} always_use_https",
+        $"{Types.Ruleset} config-rules",
+        $"{Types.Ruleset} redirect-rules",
+        $"{Types.ArgoTieredCaching} tiered-caching",
+        $"{Types.Ruleset} url-rewrites",
         $"{Types.TieredCache} tiered-cache",
         $"{Types.Step} packages",
         $"{Types.Command} packages/apply",
@@ -40,6 +41,7 @@ public sealed class InventoryTests
         $"{Types.Certificate} origin-certificate",
         $"{Types.OriginCaCertificate} origin-certificate",
         $"{Types.Step} nginx-config",
+        $"{Types.Command} nginx-config/supply-token-keys",
         $"{Types.Command} nginx-config/supply-origin-certificate",
         $"{Types.Command} nginx-config/apply",
         $"{Types.Step} stream-service",
@@ -88,7 +90,7 @@ public sealed class InventoryTests
 
         var options = run.Construction(Types.Server, "origin-test").Options;
         Assert.True(options.Protect);
-        Assert.Equal(["image", "sshKeys"], options.IgnoreChanges.Order());
+        Assert.Equal(["image", "sshKeys", "userData"], options.IgnoreChanges.Order());
 
         // The server's own address is what every step connects to, and what the records point at.
         Assert.Equal(OriginMocks.ServerIpv4, ((IDictionary<string, object>)run.Inputs(Types.Command, "packages/apply")["connection"])["host"]);

@@ -73,5 +73,6 @@ internal sealed class OriginMocks : IMocks
         return Task.FromResult(result);
     }
 
-    public static string ZoneId(string zone) => "zone-id-of-" + zone;
+    /// <summary>A zone ID of the shape Cloudflare gives them (32 hex digits), the same for the same name.</summary>
+    public static string ZoneId(string zone) => Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(zone)));
 }

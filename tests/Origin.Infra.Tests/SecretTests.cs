@@ -12,7 +12,7 @@ public sealed class SecretTests
     public async Task Every_input_that_carries_a_secret_is_secret()
     {
         var run = await StackRun.RunAsync(StackFile.Prod);
-        string[] secrets = [StackFile.TestRedisPassword, StackRun.Json(StackFile.TestSshPrivateKey)[1..^1]];
+        string[] secrets = [StackFile.TestRedisPassword, StackRun.Json(StackFile.TestSshPrivateKey)[1..^1], StackFile.TestTokenSecret];
         var carriers = 0;
         foreach (var registered in run.Mocks.Registered)
         {
@@ -23,8 +23,9 @@ public sealed class SecretTests
                 Assert.True(await StackRun.IsSecretInput(args, key), $"{registered.Type} {registered.Name}: input {key} carries a secret in the clear");
             }
         }
-        // What carries one: every connection (the key), and the stdin of the two Redis files (the password).
-        Assert.Equal(run.OfType(Types.Command).Count() + run.OfType(Types.Copy).Count() + run.Plan["redis"].Supplied.Count, carriers);
+        // What carries one: every connection (the key), the stdin of the two Redis files (the password) and
+        // of the token keys file. The prod zone is on Free: no token rule carries the keys there (EdgeTests).
+        Assert.Equal(run.OfType(Types.Command).Count() + run.OfType(Types.Copy).Count() + run.Plan["redis"].Supplied.Count + 1, carriers);
     }
 
     [Fact]
@@ -54,6 +55,6 @@ public sealed class SecretTests
             exports.Add(value is Output<string> output ? await StackRun.Value(output) : StackRun.Json(value!));
 
         Assert.Equal(5, exports.Count);
-        Assert.DoesNotContain(exports, e => e.Contains(StackFile.TestRedisPassword) || e.Contains("PRIVATE KEY"));
+        Assert.DoesNotContain(exports, e => e.Contains(StackFile.TestRedisPassword) || e.Contains(StackFile.TestTokenSecret) || e.Contains("PRIVATE KEY"));
     }
 }

@@ -10,18 +10,42 @@ namespace Origin.Infra.Tests;
 /// A stack config as the Pulumi CLI hands it to the program: each origin:* section as JSON text, and the
 /// two secrets. Read from a real stack file; <see cref="With"/> varies one setting the way `--set` does.
 /// </summary>
-internal sealed record StackFile(string Name, IReadOnlyDictionary<string, YamlNode> Sections, string SshPrivateKey, string RedisPassword)
+internal sealed record StackFile(string Name, IReadOnlyDictionary<string, YamlNode> Sections, string SshPrivateKey, string RedisPassword,
+    string TokenSecret, string? TokenSecretPrevious = null, string? SshHostPrivateKey = StackFile.TestSshHostPrivateKey)
 {
     public const string TestSshPrivateKey = "-----BEGIN OPENSSH PRIVATE KEY-----\ntest-key-material-that-must-stay-secret\n-----END OPENSSH PRIVATE KEY-----\n";
     public const string TestRedisPassword = "redis-Passw0rd-that-must-stay-secret";
+    public const string TestTokenSecret = "token-key-that-must-stay-secret-0123456789";
+    public const string TestTokenSecretPrevious = "previous-token-key-that-must-stay-secret-0123";
+
+    /// <summary>A throwaway Ed25519 key (ssh-keygen -t ed25519 -N ''): the host key of tests/fixtures/Pulumi.hcloud-test.yaml.</summary>
+    public const string TestSshHostPrivateKey = """
+        -----BEGIN OPENSSH PRIVATE KEY-----
+        b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW
+        QyNTUxOQAAACC4nMkFdo0hoco/lmr08TTcnMgyGNbZgxAQlYIL9IJhXwAAAJgV/EZmFfxG
+        ZgAAAAtzc2gtZWQyNTUxOQAAACC4nMkFdo0hoco/lmr08TTcnMgyGNbZgxAQlYIL9IJhXw
+        AAAEB6iDU3znudBatfOG7WpH4CW198D51pnBZpXrCoJFAFY7icyQV2jSGhyj+WavTxNNyc
+        yDIY1tmDEBCVggv0gmFfAAAAEG9yaWdpbi10ZXN0LWhvc3QBAgMEBQ==
+        -----END OPENSSH PRIVATE KEY-----
+
+        """;
 
     public static StackFile Prod => Read("prod", "Pulumi.prod.yaml");
     public static StackFile HcloudTest => Read("hcloud-test", "tests/fixtures/Pulumi.hcloud-test.yaml");
 
     private static StackFile Read(string name, string path) =>
-        new(name, StackConfig.ReadStackFile(Repo.Path(path)), TestSshPrivateKey, TestRedisPassword);
+        new(name, StackConfig.ReadStackFile(Repo.Path(path)), TestSshPrivateKey, TestRedisPassword, TestTokenSecret);
+
+    /// <summary>The stack during a key rotation: both token keys set.</summary>
+    public StackFile Rotating => this with { TokenSecretPrevious = TestTokenSecretPrevious };
 
     public StackFile With(string path, string value) => this with { Sections = StackConfig.With(Sections, path, value) };
+
+    /// <summary>Sections handed to the program as exactly this text, even text that is not valid YAML or JSON.</summary>
+    public IReadOnlyDictionary<string, string> Texts { get; init; } = new Dictionary<string, string>();
+
+    public StackFile WithText(string section, string text) =>
+        this with { Texts = new Dictionary<string, string>(Texts) { [section] = text } };
 
     /// <summary>The settings the program will see, valid or not.</summary>
     public OriginSettings Settings => OriginConfig.Load(Sections).Settings;
@@ -30,13 +54,17 @@ internal sealed record StackFile(string Name, IReadOnlyDictionary<string, YamlNo
     public string PulumiConfig()
     {
         var config = Sections.ToDictionary(s => ConfigKeys.Of(s.Key), s => Json(s.Value));
+        foreach (var (section, text) in Texts) config[ConfigKeys.Of(section)] = text;
         config[ConfigKeys.Of("sshPrivateKey")] = SshPrivateKey;
         config[ConfigKeys.Of(OriginSecrets.RedisPasswordKey)] = RedisPassword;
+        if (SshHostPrivateKey is not null) config[ConfigKeys.Of(OriginSecrets.SshHostPrivateKeyKey)] = SshHostPrivateKey;
+        config[ConfigKeys.Of(OriginSecrets.TokenSecretKey)] = TokenSecret;
+        if (TokenSecretPrevious is { } previous) config[ConfigKeys.Of(OriginSecrets.TokenSecretPreviousKey)] = previous;
         return JsonSerializer.Serialize(config);
     }
 
     public static string PulumiConfigSecretKeys() =>
-        JsonSerializer.Serialize(new[] { ConfigKeys.Of("sshPrivateKey"), ConfigKeys.Of(OriginSecrets.RedisPasswordKey) });
+        JsonSerializer.Serialize(new[] { "sshPrivateKey", OriginSecrets.RedisPasswordKey, OriginSecrets.SshHostPrivateKeyKey, OriginSecrets.TokenSecretKey, OriginSecrets.TokenSecretPreviousKey }.Select(ConfigKeys.Of));
 
     /// <summary>YAML as the CLI turns it into JSON: plain scalars that read as numbers, booleans or null are typed.</summary>
     private static string Json(YamlNode node)

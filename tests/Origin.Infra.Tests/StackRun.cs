@@ -32,7 +32,7 @@ internal sealed class StackRun
         var scratch = Directory.CreateTempSubdirectory("origin-infra-test-").FullName;
         var project = Directory.CreateDirectory(Path.Combine(scratch, "project")).FullName;
         if (withApp && stack.Settings.Stream.Source.Path is { } app)
-            WriteApp(Path.GetFullPath(Path.Combine(project, app.Value)), withVersionControl: true);
+            WriteApp(Path.GetFullPath(Path.Combine(project, app.Value)), withDeveloperFiles: true);
         var constructed = new List<Constructed>();
         ResourceTransformation record = args =>
         {
@@ -56,14 +56,22 @@ internal sealed class StackRun
         }
     }
 
-    /// <summary>A stand-in for the stream API's directory, optionally with the .git a checkout has.</summary>
-    public static void WriteApp(string dir, bool withVersionControl)
+    /// <summary>
+    /// A stand-in for the stream API's checkout: a git repository with the app committed, optionally with
+    /// what a developer's checkout also holds, ignored by git (a virtualenv and a .env).
+    /// </summary>
+    public static void WriteApp(string dir, bool withDeveloperFiles)
     {
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "stream_api.py"), "app = None\n");
-        if (!withVersionControl) return;
-        Directory.CreateDirectory(Path.Combine(dir, ".git"));
-        File.WriteAllText(Path.Combine(dir, ".git", "HEAD"), "ref: refs/heads/main\n");
+        File.WriteAllText(Path.Combine(dir, ".gitignore"), ".venv/\n.env\n");
+        foreach (var args in new[] { new[] { "init", "-q", "-b", "main" }, ["add", "-A"], ["commit", "-qm", "the app"] })
+            Origin.Box.Run.Capture("git", ["-C", dir, "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", .. args])
+                .OrThrow($"git {args[0]}");
+        if (!withDeveloperFiles) return;
+        Directory.CreateDirectory(Path.Combine(dir, ".venv", "bin"));
+        File.WriteAllText(Path.Combine(dir, ".venv", "bin", "python"), "#!/bin/sh\n");
+        File.WriteAllText(Path.Combine(dir, ".env"), "REDIS_PASSWORD=a developer's\n");
     }
 
     /// <summary>The inputs of the one resource of this type and name.</summary>

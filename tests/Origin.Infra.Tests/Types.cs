@@ -12,6 +12,8 @@ internal static class Types
     public const string Ruleset = "cloudflare:index/ruleset:Ruleset";
     public const string ZoneSetting = "cloudflare:index/zoneSetting:ZoneSetting";
     public const string TieredCache = "cloudflare:index/tieredCache:TieredCache";
+    public const string ArgoTieredCaching = "cloudflare:index/argoTieredCaching:ArgoTieredCaching";
+    public const string HostnameTlsSetting = "cloudflare:index/hostnameTlsSetting:HostnameTlsSetting";
     public const string OriginCaCertificate = "cloudflare:index/originCaCertificate:OriginCaCertificate";
     public const string Host = "origin:host:Host";
     public const string Step = "origin:host:Step";

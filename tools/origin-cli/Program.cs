@@ -2,17 +2,20 @@ using System.Text.Json;
 using Origin;
 using Origin.Binding;
 using Origin.Plan;
+using Origin.Settings;
 using Origin.Validation;
 
 // origin validate <stack-file> [--set key=value]...
 // origin render <stack-file> --out <dir> [--ranges <cloudflare-ips.json>] [--set key=value]...
 // origin supply <stack-file> --file <name> [--set key=value]...   (value on stdin)
+// origin export-app <app-dir> --out <dir>
 // origin goldens [--check]            (from the repository root)
 const string Usage = """
     usage:
       origin validate <Pulumi.<stack>.yaml> [--set section.key=value]...
       origin render <Pulumi.<stack>.yaml> --out <dir> [--ranges <file>] [--set section.key=value]...
       origin supply <Pulumi.<stack>.yaml> --file <name> [--set section.key=value]...
+      origin export-app <app-dir> --out <dir>
       origin goldens [--check]
       origin docs
     --ranges: Cloudflare's IP ranges as the API returns them ({"ipv4_cidrs": [...], "ipv6_cidrs": [...]});
@@ -20,6 +23,8 @@ const string Usage = """
     supply: prints the content of the supplied file <name> (plan.json: steps[].supplied[].name) for the
             deploy-time value read from stdin (the Redis password, or the certificate chain), as the
             deploy pipes it to the file's supply command. For the VM rehearsal and for debugging.
+    export-app: copies the app directory into <dir> exactly as the deploy uploads it (the files git tracks
+                there, refused if anything there is not committed) and prints its hash. For the VM rehearsal.
     goldens: renders every Pulumi.<stack>.yaml in the current directory, and the variants listed in
              tests/golden/variants, into tests/golden/<name>/; with --check, only reports the files that differ.
     docs: rewrites the config reference in README.md from the settings' documentation.
@@ -33,12 +38,17 @@ try
         "validate" => Validate(Options.Parse(args[1..])),
         "render" => Render(Options.Parse(args[1..])),
         "supply" => Supply(Options.Parse(args[1..])),
+        "export-app" => args is [_, var app, "--out", var into] ? ExportApp(app, into) : Fail(Usage),
         "goldens" => Goldens(args.Contains("--check")),
         "docs" => Docs(),
         _ => Fail(Usage),
     };
 }
 catch (InvalidSettingsException e)
+{
+    return Fail(e.Message);
+}
+catch (AppDirectoryException e)
 {
     return Fail(e.Message);
 }
@@ -77,6 +87,12 @@ static int Supply(Options o)
         ?? throw new ArgumentException($"the plan supplies no file named {name}");
     var value = Console.In.ReadToEnd();
     Console.Out.Write(file.Render(file.Supply == Origin.Plan.Supply.RedisPassword ? value.TrimEnd('\n') : value));
+    return 0;
+}
+
+static int ExportApp(string app, string into)
+{
+    Console.WriteLine(AppDirectory.Export(Path.GetFullPath(app), Path.GetFullPath(into)));
     return 0;
 }
 
@@ -156,11 +172,15 @@ internal sealed record Options(string StackFile, string? Out, string? Ranges, st
         return new Options(stack ?? throw new ArgumentException("which stack file?"), out_, ranges, file, sets);
     }
 
+    /// <summary>The stack file with the --set values; a malformed file or value is findings, never an exception.</summary>
     public OriginConfig.Loaded Load()
     {
-        var sections = StackConfig.ReadStackFile(StackFile);
-        foreach (var (key, value) in Sets) sections = StackConfig.With(sections, key, value);
-        return OriginConfig.Load(sections);
+        var findings = new Findings();
+        var sections = StackConfig.ReadStackFile(StackFile, findings);
+        foreach (var (key, value) in Sets)
+            if (StackConfig.ParseValue(value, "--set " + key, findings) is not null)
+                sections = StackConfig.With(sections, key, value);
+        return findings.HasErrors ? new OriginConfig.Loaded(new OriginSettings(), findings) : OriginConfig.Load(sections, findings);
     }
 }
 

@@ -27,6 +27,7 @@ internal static class CleanupStep
             {
                 ["age"] = age,
                 ["dir"] = dir,
+                ["user"] = Template.Token(s.Stream.User),
             }),
             PlanContext.File("/etc/systemd/system/origin-hls-cleanup.timer", "644", "root", "root", "cleanup/origin-hls-cleanup.timer", new()
             {

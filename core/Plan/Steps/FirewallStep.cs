@@ -52,11 +52,15 @@ internal static class FirewallStep
                 ["rules"] = Template.Lines(rules),
             }),
             PlanContext.File("/etc/systemd/system/origin-firewall.service", "644", "root", "root", "firewall/origin-firewall.service", new()),
+            PlanContext.File("/etc/origin-stack/firewall-rollback.sh", "700", "root", "root", "firewall/rollback.sh", new()
+            {
+                ["rollback_seconds"] = Template.Token(RollbackSeconds),
+            }),
         };
         return PlanContext.Step("firewall", "host firewall (nftables)", files,
             new() { ["rollback_seconds"] = Template.Token(RollbackSeconds) },
             new(),
-            confirm: Template.Render("firewall/confirm.sh", new()),
+            confirm: Template.Render("firewall/confirm.sh", new() { ["rollback_seconds"] = Template.Token(RollbackSeconds) }),
             inputs: c.Settings.Cloudflare.OriginLockdown ? [PlanInput.CloudflareRanges] : []);
     }
 

@@ -1,5 +1,6 @@
 using Origin.Rendering;
 using Origin.Settings;
+using Origin.Tokens;
 
 namespace Origin.Plan.Steps;
 
@@ -7,6 +8,18 @@ namespace Origin.Plan.Steps;
 internal static class NginxConfigStep
 {
     public const string CertificatePath = "/etc/origin-stack/tls/origin.crt";
+
+    /// <summary>The viewer-token keys: read by nginx's master (root) and by the API's user, no one else.</summary>
+    public const string TokenKeysPath = "/etc/origin-stack/token-keys";
+
+    /// <summary>In the unit's RuntimeDirectory=nginx, the one place under /run its sandbox may write.</summary>
+    public const string PidFile = "/run/nginx/nginx.pid";
+
+    /// <summary>
+    /// Where nginx keeps request bodies and proxied responses it buffers to disk. The build's default
+    /// is under the prefix, which the unit's sandbox keeps read-only.
+    /// </summary>
+    public const string TempDir = "/var/cache/nginx";
 
     /// <summary>The channel id pattern nginx matches, from a closed set of character classes.</summary>
     public static string ChannelIdRegex(HlsSettings h) =>
@@ -17,19 +30,18 @@ internal static class NginxConfigStep
         var s = c.Settings;
         var n = s.Nginx;
         var prefix = n.Prefix.Value;
-        var tokenParam = Template.Token(s.Stream.TokenParam);
+        var tokenParam = Template.Token(ViewerTokens.Parameter);
         var perIpBurst = Template.Token(n.RateLimits.PerIpBurst);
         var apiTimeout = Template.Token(s.Stream.TimeoutSeconds);
         var record = s.Cloudflare.Record ?? throw new InvalidOperationException("cloudflare.record is validated before planning");
 
         string Fragment(bool enabled, string name, Dictionary<string, Slot> values) =>
             enabled ? Template.Render($"nginx-config/fragments/{name}.conf", values) : "";
-        var check = n.TokenCheck;
-        var cacheFor = Template.Token(check.CacheFor);
 
         var conf = PlanContext.File($"{prefix}/nginx.conf", "644", "root", "root", "nginx-config/nginx.conf", new()
         {
             ["user"] = Template.Token(n.User),
+            ["pid_file"] = Template.Token(PidFile),
             ["worker_processes"] = Template.Token(n.WorkerProcesses == 0 ? "auto" : n.WorkerProcesses.ToString()),
             ["rlimit_nofile"] = Template.Token(n.RlimitNofile),
             ["worker_connections"] = Template.Token(n.WorkerConnections),
@@ -42,7 +54,6 @@ internal static class NginxConfigStep
             ["api_port"] = Template.Token(s.Stream.Port),
             ["upstream_keepalive"] = Template.Token(n.Upstream.Keepalive),
             ["upstream_keepalive_timeout"] = Template.Token(n.Upstream.KeepaliveTimeout),
-            ["token_check_cache"] = Template.Lines([Fragment(check.Enabled, "token-check-cache", new() { ["cache_for"] = cacheFor })]),
             ["listen_backlog"] = Template.Token(n.ListenBacklog),
             ["server_name"] = Template.Token(record),
             ["hls_dir"] = Template.Token(s.Hls.Dir),
@@ -51,7 +62,6 @@ internal static class NginxConfigStep
             ["channel_id"] = new Slot(ChannelIdRegex(s.Hls), false),
             ["per_ip_burst"] = perIpBurst,
             ["per_token_burst"] = Template.Token(n.RateLimits.PerTokenBurst),
-            ["token_check_auth"] = Template.Lines([Fragment(check.Enabled, "token-check-auth", new() { ["token_param"] = tokenParam })]),
             ["playlist_max_age"] = Template.Token(c.Sizing.PlaylistMaxAge),
             ["file_cache_max"] = Template.Token(n.SegmentFileCache.Max),
             ["file_cache_inactive"] = Template.Token(n.SegmentFileCache.Inactive),
@@ -59,12 +69,6 @@ internal static class NginxConfigStep
             ["segment_max_age"] = Template.Token(n.SegmentMaxAge.Seconds),
             ["concurrent_starts"] = Template.Token(n.RateLimits.ConcurrentStartsPerIp),
             ["api_timeout"] = apiTimeout,
-            ["token_check_location"] = Template.Lines([Fragment(check.Enabled, "token-check-location", new()
-            {
-                ["check_path"] = Template.Token(check.Path),
-                ["token_param"] = tokenParam,
-                ["cache_for"] = cacheFor,
-            })]),
             ["api_location"] = Template.Lines([Fragment(n.ApiPrefix is not null, "api-location", new()
             {
                 ["api_prefix"] = Template.Token(n.ApiPrefix?.Value ?? "/"),
@@ -82,14 +86,28 @@ internal static class NginxConfigStep
             ["prefix"] = Template.Token(prefix),
             ["hls_dir"] = Template.Token(s.Hls.Dir),
             ["rlimit_nofile"] = Template.Token(n.RlimitNofile),
+            ["pid_file"] = Template.Token(PidFile),
+            ["user"] = Template.Token(n.User),
         });
-        var logrotate = PlanContext.File("/etc/logrotate.d/origin-nginx", "644", "root", "root", "nginx-config/logrotate", new());
+        var logrotate = PlanContext.File("/etc/logrotate.d/origin-nginx", "644", "root", "root", "nginx-config/logrotate", new()
+        {
+            ["pid_file"] = Template.Token(PidFile),
+        });
+        var tokenCheck = PlanContext.File($"{prefix}/perl/OriginToken.pm", "644", "root", "root", "nginx-config/OriginToken.pm", new()
+        {
+            ["keys_file"] = Template.Token(TokenKeysPath),
+            ["lifetime"] = Template.Token(s.Stream.TokenLifetime.Seconds),
+            ["token_param"] = tokenParam,
+            ["message_name"] = Template.Token(ViewerTokens.ChannelParameter),
+        });
+        var tokenKeys = PlanContext.Supplied("token-keys", TokenKeysPath, "640", "root", s.Stream.User.Value, Supply.TokenKeys,
+            "nginx-config/token-keys", "the viewer-token keys, for nginx's token check and the API that issues tokens");
         var certificate = PlanContext.Supplied("origin-certificate", CertificatePath, "644", "root", "root", Supply.OriginCertificate,
             "", "the Origin CA certificate Cloudflare issued for this host's request");
 
-        return PlanContext.Step("nginx-config", "nginx configuration", [conf, realip, unit, logrotate],
+        return PlanContext.Step("nginx-config", "nginx configuration", [conf, realip, tokenCheck, unit, logrotate],
             new() { ["prefix"] = Template.Shell(prefix), ["user"] = Template.Token(n.User) },
             new() { ["prefix"] = Template.Shell(prefix) },
-            [certificate], inputs: [PlanInput.CloudflareRanges, PlanInput.OriginCertificate]);
+            [tokenKeys, certificate], inputs: [PlanInput.CloudflareRanges, PlanInput.OriginCertificate]);
     }
 }

@@ -4,7 +4,7 @@ using Origin.Settings;
 
 namespace Origin.Plan.Steps;
 
-/// <summary>Redis for tokens and stream state: loopback, password, noeviction, AOF (AUDIT-NOTES #6).</summary>
+/// <summary>Redis for the API's stream state: loopback, password, noeviction, AOF (AUDIT-NOTES #6).</summary>
 internal static class RedisStep
 {
     public const string SecretConf = "/etc/redis/origin-secret.conf";
@@ -16,11 +16,11 @@ internal static class RedisStep
         var (persistence, reason) = r.Persistence switch
         {
             RedisPersistence.Aof => (new[] { "appendonly yes", "appendfsync everysec", "aof-use-rdb-preamble yes", "save \"\"" },
-                "AOF, fsync every second: a restart keeps every token, losing at most one second of writes."),
+                "AOF, fsync every second: a restart keeps the stream state, losing at most one second of writes."),
             RedisPersistence.Rdb => (new[] { "appendonly no", "save 900 1 300 10 60 10000" },
                 "RDB snapshots: a crash loses the writes since the last snapshot."),
             _ => (new[] { "appendonly no", "save \"\"" },
-                "none: a restart forgets every token and stream (redis.persistence)."),
+                "none: a restart forgets every stream record (redis.persistence)."),
         };
         var policy = Template.Token(SettingsBinder.EnumName(r.EvictionPolicy));
         var files = new List<HostFile>

@@ -28,7 +28,6 @@ internal static class StreamServiceStep
             ["keep_alive"] = Template.Token(st.KeepAliveSeconds),
             ["wsgi_app"] = Template.Token(st.WsgiApp),
             ["limit_nofile"] = Template.Token(st.LimitNofile),
-            ["sandbox"] = Template.Lines(st.Sandbox ? [Template.Render("stream-service/sandbox.conf", new() { ["hls_dir"] = hlsDir })] : []),
         });
         var env = PlanContext.File("/etc/origin-stack/stream-api.env", "644", "root", "root", "stream-service/stream-api.env", new()
         {
@@ -38,7 +37,10 @@ internal static class StreamServiceStep
             ["segment_seconds"] = Template.Token(s.Hls.SegmentSeconds),
             ["init_seconds"] = Template.Token(s.Hls.InitSeconds),
             ["list_size"] = Template.Token(s.Hls.ListSize),
-            ["token_param"] = Template.Token(st.TokenParam),
+            ["start_segments"] = Template.Token(s.Hls.StartSegments),
+            ["token_param"] = Template.Token(Tokens.ViewerTokens.Parameter),
+            ["token_lifetime"] = Template.Token(st.TokenLifetime.Seconds),
+            ["token_keys_file"] = Template.Token(NginxConfigStep.TokenKeysPath),
             ["start_timeout"] = Template.Token(StartTimeoutSeconds(st)),
             ["redis_port"] = Template.Token(s.Redis.Port),
             ["extra"] = Template.Lines(st.Environment.Select(kv => $"{Template.Token(kv.Key).Text}={(kv.Value.Value.Length == 0 ? "" : Template.Token(kv.Value).Text)}")),

@@ -23,17 +23,23 @@ internal static class VerifyStep
         Check($"nginx workers may open {s.Nginx.RlimitNofile} files", $"nginx_workers_nofile {s.Nginx.RlimitNofile}");
 
         var record = s.Cloudflare.Record?.Value ?? "localhost";
-        var playlist = $"http://127.0.0.1{s.Hls.UrlPrefix}{s.Hls.PlaylistPrefix}0.m3u8?{s.Stream.TokenParam}=origin-verify-$RANDOM$RANDOM";
-        // An unknown token is refused by the API itself: a 403 proves nginx reached it (502 or 500 would not).
-        checks.Add($"check {Sh.Quote("http: a playlist request with an unknown token reaches the API and is refused (403)")} " +
-                   $"http_status 403 -H {Sh.Quote("Host: " + record)} \"{playlist}\"");
+        // A forged token is refused by nginx's own check, before anything could start: a 403 proves the
+        // check is loaded and running (a broken Perl module fails the config test, a 502 or 500 is not this).
+        var forged = $"{1_000_000_000}-{new string('A', 43)}";
+        var playlist = $"http://127.0.0.1{s.Hls.UrlPrefix}{s.Hls.PlaylistPrefix}0.m3u8?{Tokens.ViewerTokens.Query("0", forged)}";
+        checks.Add($"check {Sh.Quote("http: a playlist request with a forged token is refused by the token check (403)")} " +
+                   $"http_status 403 -H {Sh.Quote("Host: " + record)} {Sh.Quote(playlist)}");
         Check("http: stub_status answers on loopback", $"http_status 200 http://127.0.0.1:{s.Nginx.StatusPort}/stub_status");
         Check("redis answers with the configured password", $"redis_ping {s.Redis.Port}");
         Check("redis refuses clients without the password", $"redis_refuses_anonymous {s.Redis.Port}");
         foreach (var e in MonitoringStep.Exporters(s).Where(e => e.Settings.Enabled))
             Check($"http: {e.Name} exporter serves metrics", $"http_status 200 http://127.0.0.1:{e.Settings.Port}/metrics");
 
-        return Template.Render("verify/verify.sh", new() { ["checks"] = Template.Lines(checks) });
+        return Template.Render("verify/verify.sh", new()
+        {
+            ["nginx_pid_file"] = Template.Token(NginxConfigStep.PidFile),
+            ["checks"] = Template.Lines(checks),
+        });
     }
 
     /// <summary>Every long-running unit the plan installs.</summary>

@@ -9,12 +9,13 @@ ROOTFS_CACHE=${ORIGIN_ROOTFS_CACHE:-/var/cache/origin-rootfs}
 
 # What each kind holds beyond debootstrap's default set (required and important priorities).
 # host: a booting systemd with dbus (systemctl, systemd-run), as the VM's image has minus the kernel.
-# tools: systemd-analyze, nft, nginx -t, redis-server, promtool and openssl of that release, and the
-# programs the units start (systemd-analyze verify checks they exist).
+# tools: systemd-analyze, nft, nginx -t (with the perl module of the token check), redis-server,
+# promtool and openssl of that release, and the programs the units start (systemd-analyze verify
+# checks they exist).
 rootfs_packages() {
     case $1 in
         host) echo systemd-sysv,dbus,ca-certificates ;;
-        tools) echo systemd,nftables,nginx,redis-server,prometheus,openssl,gunicorn,prometheus-node-exporter,prometheus-nginx-exporter,prometheus-redis-exporter ;;
+        tools) echo systemd,nftables,nginx,libnginx-mod-http-perl,redis-server,prometheus,openssl,gunicorn,prometheus-node-exporter,prometheus-nginx-exporter,prometheus-redis-exporter ;;
         *) die "no rootfs kind $1" ;;
     esac
 }

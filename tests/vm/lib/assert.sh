@@ -120,14 +120,14 @@ assert_userland() {
 
     prefix=$(nginx_prefix "$bundle")
     conf=$(find "$bundle/files$prefix" -maxdepth 1 -name nginx.conf)
-    check "nginx master runs $prefix/sbin/nginx" "[[ \$(readlink /proc/\$(< /run/nginx.pid)/exe) == $prefix/sbin/nginx ]]"
+    check "nginx master runs $prefix/sbin/nginx" "[[ \$(readlink /proc/\$(< /run/nginx/nginx.pid)/exe) == $prefix/sbin/nginx ]]"
     check "nginx -V: version $NGINX_VERSION" "$prefix/sbin/nginx -v 2>&1 | grep -q 'nginx/$NGINX_VERSION\$'"
     for setting in $(nginx_modules "$bundle"); do
         check "nginx -V: $setting" "$prefix/sbin/nginx -V 2>&1 | grep -q -- '$setting'"
     done
     rlimit=$(conf_value "$conf" worker_rlimit_nofile)
     check "every nginx worker may open $rlimit files (soft and hard)" \
-        "w=\$(pgrep -P \$(< /run/nginx.pid)); [[ -n \$w ]] && for p in \$w; do awk '/^Max open files/ { exit !(\$4 == $rlimit && \$5 == $rlimit) }' /proc/\$p/limits || { grep 'open files' /proc/\$p/limits; exit 1; }; done"
+        "w=\$(pgrep -P \$(< /run/nginx/nginx.pid)); [[ -n \$w ]] && for p in \$w; do awk '/^Max open files/ { exit !(\$4 == $rlimit && \$5 == $rlimit) }' /proc/\$p/limits || { grep 'open files' /proc/\$p/limits; exit 1; }; done"
 
     redis_conf=$bundle/files/etc/redis/redis.conf
     port=$(conf_value "$redis_conf" port)
@@ -148,22 +148,25 @@ assert_userland() {
 
 # assert_cold_channel BUNDLE CHANNEL: a viewer's first playlist request for a channel that is not
 # running starts it, through nginx (token check, @start_stream) and the API, and gets a playlist.
+# The token is the API's own (POST /token/<id> on loopback), sent as the edge's rewrite hands it on.
 assert_cold_channel() {
-    local bundle=$1 channel=$2 token url dir prefix playlist
+    local bundle=$1 channel=$2 token query url dir prefix playlist api
     dir=$(sed -n 's/^HLS_DIR=//p' "$bundle/files/etc/origin-stack/stream-api.env")
     prefix=$(sed -n 's/^HLS_PLAYLIST_PREFIX=//p' "$bundle/files/etc/origin-stack/stream-api.env")
     url=http://127.0.0.1$(sed -n 's/^HLS_URL_PREFIX=//p' "$bundle/files/etc/origin-stack/stream-api.env")
-    token=rehearsal-$channel-$RANDOM
+    api=$(grep -o -m 1 '127\.0\.0\.1:[0-9]*' "$bundle/files/etc/systemd/system/stream-api.service")
     playlist=$prefix$channel.m3u8
     check "channel $channel is cold (no playlist yet)" "[[ ! -e $dir/$playlist ]]"
-    succeed "$(redis_cli "$bundle") set token:$token $channel ex 600 > /dev/null"
+    token=$(guest "curl -sf -X POST http://$api/token/$channel" < /dev/null | jq -r .token) || die "the API issued no token"
+    query="channel=$channel&verify=$token"
     # shellcheck disable=SC2034
-    CHANNEL_URL="$url$playlist?token=$token"   # for later checks on the same channel (rehearse)
-    http "a wrong token is refused" 403 "$url$playlist?token=wrong-$token"
+    CHANNEL_URL="$url$playlist?$query"   # for later checks on the same channel (rehearse)
+    http "a token for another channel is refused" 403 "$url$playlist?channel=$channel&verify=$(guest "curl -sf -X POST http://$api/token/9$channel" < /dev/null | jq -r .token)"
     check "http: cold channel $channel: playlist through nginx" \
-        "curl -sf --max-time 40 -D /tmp/headers -o /tmp/playlist '$url$playlist?token=$token' && grep -q '^#EXTM3U' /tmp/playlist && grep -q '^#EXTINF' /tmp/playlist || { cat /tmp/headers /tmp/playlist; exit 1; }"
+        "curl -sf --max-time 40 -D /tmp/headers -o /tmp/playlist '$url$playlist?$query' && grep -q '^#EXTM3U' /tmp/playlist && grep -q '^#EXTINF' /tmp/playlist || { cat /tmp/headers /tmp/playlist; exit 1; }"
     check "http: its first segment through nginx (video/mp2t)" \
-        "segment=\$(grep -v '^#' /tmp/playlist | head -n 1); curl -sf --max-time 20 -o /dev/null -w '%{content_type}' '$url'\$segment'?token=$token' | grep -q video/mp2t"
+        "segment=\$(grep -v '^#' /tmp/playlist | head -n 1); curl -sf --max-time 20 -o /dev/null -w '%{content_type}' '$url'\$segment'?$query' | grep -q video/mp2t"
+    http "a segment without a token is refused" 403 "$url$prefix${channel}_0.ts"
     check "the playlist is now on the tmpfs" "[[ -s $dir/$playlist ]]"
 }
 
@@ -181,5 +184,5 @@ snapshot() {
         files \\( -type f -o -type l \\) -printf '%p %m %u:%g %l\\n' | sort
         files -type f -exec sha256sum {} + | awk '{ print \$2, \$1 }' | sort
         for u in $units; do echo \"unit \$u \$(systemctl show --value -p InvocationID,ActiveEnterTimestamp,MainPID \$u | paste -sd' ')\"; done
-        if [[ -f /run/nginx.pid ]]; then echo \"nginx-workers \$(pgrep -P \$(< /run/nginx.pid) | sort | paste -sd' ')\"; fi" > "$2"
+        if [[ -f /run/nginx/nginx.pid ]]; then echo \"nginx-workers \$(pgrep -P \$(< /run/nginx/nginx.pid) | sort | paste -sd' ')\"; fi" > "$2"
 }

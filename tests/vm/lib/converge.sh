@@ -3,7 +3,7 @@
 # order, upload its files to <stageDir>/files/<host path> and its scripts to <stageDir>/, pipe each
 # supplied file into its supply command, run applyCommand, and confirmCommand from a new SSH
 # connection; at the end, verify.sh. Every script that runs on the guest is the bundle's.
-# Sourced by ../rehearse; needs guest.sh, RUN, APP_DIR, REDIS_PASSWORD_FILE and the origin function.
+# Sourced by ../rehearse; needs guest.sh, RUN, APP_DIR, REDIS_PASSWORD_FILE, TOKEN_KEYS_FILE and the origin function.
 
 # step_json BUNDLE NAME: the step's plan.json entry.
 step_json() { jq -c --arg n "$2" '.steps[] | select(.name == $n)' "$1/plan.json"; }
@@ -37,6 +37,7 @@ issue_certificate() {
 supplied_value() {
     case $1 in
         RedisPassword) cat "$REDIS_PASSWORD_FILE" ;;
+        TokenKeys) cat "$TOKEN_KEYS_FILE" ;;
         OriginCertificate) cat "$RUN/ca/current.crt" ;;
         *) die "no value for supplied files of kind $1" ;;
     esac
@@ -55,10 +56,8 @@ apply_step() {
     if jq -e '.inputs | index("AppDirectory")' <<< "$step" > /dev/null; then
         # An upload overwrites but never deletes, so the app's stage is emptied first.
         guest "rm -rf $stage/app"
-        mkdir "$tmp/app"
-        cp -a "$APP_DIR/." "$tmp/app/"
-        # What the components' export leaves out (core/Plan/AppDirectory.cs).
-        find "$tmp/app" \( -name __pycache__ -o -name .git -o -name .hg -o -name .svn \) -prune -exec rm -rf {} +
+        # Exactly what the components upload: the files git tracks there (core/Plan/AppDirectory.cs).
+        origin export-app "$APP_DIR" --out "$tmp/app" > /dev/null
     fi
     tar -C "$tmp" -cf - . | guest "install -d -m 700 $stage && tar -xmf - --no-same-owner -C $stage"
     rm -rf "$tmp"

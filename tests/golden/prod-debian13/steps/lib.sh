@@ -70,6 +70,19 @@ on_error() {
     exit "$status"
 }
 
+# The step's command line runs it under timeout(1), which signals the whole process group when the
+# step's time budget is spent: the hung child dies, and this says what it was before putting the
+# files back. (Bash runs the trap once the foreground child has exited.)
+on_stop() {
+    local what=$1
+    trap - ERR TERM INT
+    set +e
+    log "stopped while running: $what; restoring the files this run replaced"
+    rollback
+    if declare -F after_rollback > /dev/null; then after_rollback; fi
+    exit 124
+}
+
 # place DEST MODE OWNER GROUP: install the staged copy of DEST when content, mode or owner differ.
 place() {
     local dest=$1 mode=$2 owner=$3 group=$4
@@ -125,8 +138,10 @@ ensure_packages() {
     log "installing ${missing[*]}"
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
     chmod 755 /usr/sbin/policy-rc.d
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confold "${missing[@]}" > /dev/null
+    # Another apt or dpkg (unattended-upgrades on a fresh server) holds the lock for a while: wait for
+    # it, but not beyond the step's budget; apt then names the lock and its holder (apt.conf(5)).
+    apt-get update -qq -o DPkg::Lock::Timeout=300
+    apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confold "${missing[@]}" > /dev/null
     rm -f /usr/sbin/policy-rc.d
     CHANGED+=(packages)
 }
@@ -169,4 +184,6 @@ rm -rf "$ROLLBACK"
 mkdir -p "$ROLLBACK"
 : > "$ROLLBACK/created"
 trap 'on_error $LINENO' ERR
+# (In a signal trap LINENO is 1; BASH_COMMAND is what was running.)
+trap 'on_stop "$BASH_COMMAND"' TERM INT
 

@@ -43,8 +43,8 @@ if changed; then
     if units_changed; then systemctl daemon-reload; fi
     systemctl enable --quiet redis-server.service
     if grep -qx 'appendonly yes' "$conf" && [[ $(running_cli config get appendonly 2> /dev/null | tail -n 1) == no ]]; then
-        # Restarting straight into "appendonly yes" starts from an empty AOF and drops every
-        # token. Have the running server write its AOF first, then restart onto it.
+        # Restarting straight into "appendonly yes" starts from an empty AOF and drops what the
+        # API stored. Have the running server write its AOF first, then restart onto it.
         log "writing the AOF from the running server before turning it on"
         running_cli config set appendonly yes > /dev/null
         until running_cli info persistence | grep -q '^aof_rewrite_in_progress:0' \

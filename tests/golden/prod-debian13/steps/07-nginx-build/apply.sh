@@ -12,7 +12,7 @@ readonly STEP=nginx-build
 # Skipped when the installed build already has this version, checksum and set of options.
 prefix=/opt/nginx
 marker=$prefix/.origin-build
-want='nginx-1.30.4 sha256:4261dc90e9e47c1c4041276e9aaa3d48ebe2e664f728e14fa95ae6c67d57a08b --prefix=/opt/nginx --sbin-path=/opt/nginx/sbin/nginx --conf-path=/opt/nginx/nginx.conf --pid-path=/run/nginx.pid --error-log-path=/var/log/nginx/error.log --http-log-path=/var/log/nginx/access.log --user=www-data --group=www-data --with-http_ssl_module --with-http_realip_module --with-http_stub_status_module --with-http_auth_request_module --with-pcre-jit'
+want='nginx-1.30.4 sha256:4261dc90e9e47c1c4041276e9aaa3d48ebe2e664f728e14fa95ae6c67d57a08b --prefix=/opt/nginx --sbin-path=/opt/nginx/sbin/nginx --conf-path=/opt/nginx/nginx.conf --pid-path=/run/nginx/nginx.pid --error-log-path=/var/log/nginx/error.log --http-log-path=/var/log/nginx/access.log --http-client-body-temp-path=/var/cache/nginx/client-body --http-proxy-temp-path=/var/cache/nginx/proxy --http-fastcgi-temp-path=/var/cache/nginx/fastcgi --http-uwsgi-temp-path=/var/cache/nginx/uwsgi --http-scgi-temp-path=/var/cache/nginx/scgi --user=www-data --group=www-data --with-perl_modules_path=/opt/nginx/perl --with-http_ssl_module --with-http_realip_module --with-http_stub_status_module --with-http_perl_module=dynamic --with-pcre-jit'
 
 if [[ -x $prefix/sbin/nginx && -f $marker && $(< "$marker") == "$want" ]]; then
     log "nginx 1.30.4 is already built with these options"
@@ -37,7 +37,7 @@ build=$(mktemp -d "$cache/build.XXXXXX")
 trap 'rm -rf "$build"' EXIT
 tar -xzf "$tarball" -C "$build" --strip-components=1
 log "configuring and compiling"
-if ! (cd "$build" && ./configure --prefix=/opt/nginx --sbin-path=/opt/nginx/sbin/nginx --conf-path=/opt/nginx/nginx.conf --pid-path=/run/nginx.pid --error-log-path=/var/log/nginx/error.log --http-log-path=/var/log/nginx/access.log --user=www-data --group=www-data --with-http_ssl_module --with-http_realip_module --with-http_stub_status_module --with-http_auth_request_module --with-pcre-jit > configure.log 2>&1 && make -j"$(nproc)" > make.log 2>&1); then
+if ! (cd "$build" && ./configure --prefix=/opt/nginx --sbin-path=/opt/nginx/sbin/nginx --conf-path=/opt/nginx/nginx.conf --pid-path=/run/nginx/nginx.pid --error-log-path=/var/log/nginx/error.log --http-log-path=/var/log/nginx/access.log --http-client-body-temp-path=/var/cache/nginx/client-body --http-proxy-temp-path=/var/cache/nginx/proxy --http-fastcgi-temp-path=/var/cache/nginx/fastcgi --http-uwsgi-temp-path=/var/cache/nginx/uwsgi --http-scgi-temp-path=/var/cache/nginx/scgi --user=www-data --group=www-data --with-perl_modules_path=/opt/nginx/perl --with-http_ssl_module --with-http_realip_module --with-http_stub_status_module --with-http_perl_module=dynamic --with-pcre-jit > configure.log 2>&1 && make -j"$(nproc)" > make.log 2>&1); then
     tail -n 40 "$build"/configure.log "$build"/make.log >&2 || true
     die "the nginx build failed; the installed nginx is untouched"
 fi

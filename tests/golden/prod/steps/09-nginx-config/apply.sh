@@ -15,8 +15,11 @@ install -d -m 700 -o www-data -g root /var/cache/nginx
 place "$conf" 644 root root
 place /opt/nginx/conf.d/cloudflare-realip.conf 644 root root
 place "$unit" 644 root root
+place /opt/nginx/perl/OriginToken.pm 644 root root
 place /etc/logrotate.d/origin-nginx 644 root root
 track /etc/origin-stack/tls/origin.crt
+# The token keys are read when nginx loads its configuration: a rotation reloads it.
+track /etc/origin-stack/token-keys
 
 # A config that fails the test never reaches the running nginx: the error trap puts the previous
 # files back, so the last good config stays in place and in service.

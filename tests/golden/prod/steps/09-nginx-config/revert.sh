@@ -14,7 +14,7 @@ if systemctl is-enabled --quiet nginx.service 2> /dev/null; then systemctl disab
 # Back to the config the build installed.
 cp -f /opt/nginx/nginx.conf.default /opt/nginx/nginx.conf
 remove /etc/systemd/system/nginx.service /etc/logrotate.d/origin-nginx /opt/nginx/conf.d/cloudflare-realip.conf \
-    /etc/origin-stack/tls/origin.crt /var/cache/nginx/tokens
-rm -f "$STATE/supplied/%etc%origin-stack%tls%origin.crt"
+    /opt/nginx/perl/OriginToken.pm /etc/origin-stack/tls/origin.crt /etc/origin-stack/token-keys
+rm -f "$STATE/supplied/%etc%origin-stack%tls%origin.crt" "$STATE/supplied/%etc%origin-stack%token-keys"
 systemctl daemon-reload
 finish_revert

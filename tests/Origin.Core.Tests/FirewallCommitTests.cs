@@ -1,0 +1,181 @@
+using Origin.Plan;
+
+namespace Origin.Tests;
+
+/// <summary>
+/// The firewall step's commit, run for real (its apply, confirm and rollback scripts, lib.sh, flock,
+/// timeout) in a sandbox whose nft and systemd stand-ins let a test fire the rollback timer or reboot
+/// at will: the confirm succeeds only by cancelling the rollback its own apply armed, and a rollback
+/// puts the previous ruleset back live and on disk and unmarks the step.
+/// </summary>
+public sealed class FirewallCommitTests : IDisposable
+{
+    private const string Ruleset = "/etc/origin-stack/firewall.nft";
+    private const string Commit = Step.StateDir + "/firewall.commit";
+    private const string Applied = Step.StateDir + "/applied/firewall";
+
+    private static readonly Step First = Stacks.ProdPlan("host.adminCidrs=[10.1.0.0/16]")["firewall"];
+    private static readonly Step Second = Stacks.ProdPlan("host.adminCidrs=[10.2.0.0/16]")["firewall"];
+    private static readonly Step Third = Stacks.ProdPlan("host.adminCidrs=[10.3.0.0/16]")["firewall"];
+
+    private readonly StepSandbox _host = new();
+
+    public void Dispose() => _host.Dispose();
+
+    /// <summary>The step's ruleset as the sandbox has it (its nft shebang names the stand-in).</summary>
+    private string RulesetOf(Step step) => _host.Relocate(step.Files.Single(f => f.Path == Ruleset).Content);
+    private static string TimerOf(Step step) => $"origin-firewall-rollback-{step.ContentHash[..16]}.timer";
+
+    private void Apply(Step step)
+    {
+        _host.Stage(step);
+        var apply = _host.Run(step.ApplyCommand);
+        Assert.True(apply.ExitCode == 0, apply.Output);
+    }
+
+    private Tool.Result Confirm(Step step) => _host.Run(step.ConfirmCommand!);
+
+    private void ApplyAndConfirm(Step step)
+    {
+        Apply(step);
+        var confirm = Confirm(step);
+        Assert.True(confirm.ExitCode == 0, confirm.Output);
+    }
+
+    [Fact]
+    public void The_confirm_cancels_the_rollback_its_own_apply_armed()
+    {
+        Apply(First);
+        Assert.Equal($"{First.ContentHash} armed\n", _host.Read(Commit));
+        Assert.Equal([TimerOf(First)], _host.Timers);
+        Assert.Equal(RulesetOf(First), _host.Live);
+
+        var confirm = Confirm(First);
+
+        Assert.True(confirm.ExitCode == 0, confirm.Output);
+        Assert.Empty(_host.Timers);
+        Assert.Equal($"{First.ContentHash} confirmed\n", _host.Read(Commit));
+        // Confirmed again (an update of the confirm) is still a success, and changes nothing.
+        Assert.Equal(0, Confirm(First).ExitCode);
+    }
+
+    [Fact]
+    public void A_confirm_that_comes_after_the_rollback_fails_and_the_previous_ruleset_is_back_live_and_on_disk()
+    {
+        ApplyAndConfirm(First);
+        Apply(Second);
+
+        var rollback = _host.Fire(TimerOf(Second));
+        var late = Confirm(Second);
+
+        Assert.True(rollback.ExitCode == 0, rollback.Output);
+        Assert.Equal(RulesetOf(First), _host.Live);
+        Assert.Equal(RulesetOf(First), _host.Read(Ruleset));
+        Assert.Null(_host.Read(Applied));
+        Assert.Equal($"{Second.ContentHash} rolled-back\n", _host.Read(Commit));
+        Assert.NotEqual(0, late.ExitCode);
+        Assert.Contains($"the ruleset of generation {Second.ContentHash} was rolled back", late.Stderr);
+    }
+
+    [Fact]
+    public void A_confirm_of_another_generation_fails_and_leaves_the_rollback_armed()
+    {
+        ApplyAndConfirm(First);
+        Apply(Second);
+
+        var other = _host.Run(First.ConfirmCommand!);
+
+        Assert.NotEqual(0, other.ExitCode);
+        Assert.Contains("nothing to confirm for generation", other.Stderr);
+        Assert.Equal([TimerOf(Second)], _host.Timers);
+    }
+
+    [Fact]
+    public void A_rollback_that_loses_the_race_to_the_confirm_does_nothing()
+    {
+        ApplyAndConfirm(First);
+        Apply(Second);
+        var timer = Path.Combine(_host.Fake, "timers", TimerOf(Second));
+        var rollback = File.ReadAllText(timer);
+        Assert.Equal(0, Confirm(Second).ExitCode);
+
+        // The timer elapsed while the confirm held the lock: its unit runs once the lock is free.
+        File.WriteAllText(timer, rollback);
+        Assert.Equal(0, _host.Fire(TimerOf(Second)).ExitCode);
+
+        Assert.Equal(RulesetOf(Second), _host.Live);
+        Assert.Equal($"{Second.ContentHash} confirmed\n", _host.Read(Commit));
+        Assert.NotNull(_host.Read(Applied));
+    }
+
+    [Fact]
+    public void A_reboot_inside_the_rollback_window_boots_the_last_confirmed_ruleset()
+    {
+        ApplyAndConfirm(First);
+        Apply(Second);
+
+        _host.Reboot();
+        foreach (var line in BootCommands()) Assert.Equal(0, _host.Run(line).ExitCode);
+
+        Assert.Equal(RulesetOf(First), _host.Live);
+        Assert.Equal(RulesetOf(First), _host.Read(Ruleset));
+        Assert.NotEqual(0, Confirm(Second).ExitCode);
+    }
+
+    [Fact]
+    public void The_service_start_of_the_apply_itself_leaves_its_armed_ruleset_alone()
+    {
+        ApplyAndConfirm(First);
+        Apply(Second);
+
+        // The timer is there: the boot-time rollback in ExecStartPre stands down.
+        Assert.Equal(0, _host.Run(BootCommands()[0]).ExitCode);
+
+        Assert.Equal(RulesetOf(Second), _host.Live);
+        Assert.Equal($"{Second.ContentHash} armed\n", _host.Read(Commit));
+    }
+
+    [Fact]
+    public void A_first_ruleset_rolled_back_leaves_no_origin_table_and_none_at_the_next_boot()
+    {
+        Apply(First);
+
+        Assert.Equal(0, _host.Fire(TimerOf(First)).ExitCode);
+
+        Assert.Null(_host.Live);
+        Assert.Null(_host.Read(Ruleset));
+        Assert.False(File.Exists(Path.Combine(_host.Fake, "enabled", "origin-firewall.service")));
+    }
+
+    [Fact]
+    public void An_apply_over_an_unconfirmed_generation_takes_its_rollback_over_and_restores_the_last_confirmed_ruleset()
+    {
+        ApplyAndConfirm(First);
+        Apply(Second);
+        Apply(Third);
+
+        Assert.Equal([TimerOf(Third)], _host.Timers);
+        Assert.Equal(0, _host.Fire(TimerOf(Third)).ExitCode);
+
+        Assert.Equal(RulesetOf(First), _host.Live);
+        Assert.Equal(RulesetOf(First), _host.Read(Ruleset));
+    }
+
+    [Fact]
+    public void An_unchanged_re_apply_arms_nothing_and_its_confirm_succeeds()
+    {
+        ApplyAndConfirm(First);
+        var before = _host.Read(Commit);
+
+        ApplyAndConfirm(First);
+
+        Assert.Empty(_host.Timers);
+        Assert.Equal(before, _host.Read(Commit));
+    }
+
+    /// <summary>What origin-firewall.service runs at boot: its ExecStartPre and ExecStart lines, verbatim.</summary>
+    private static IReadOnlyList<string> BootCommands() =>
+        First.Files.Single(f => f.Path == "/etc/systemd/system/origin-firewall.service").Content.Split('\n')
+            .Where(l => l.StartsWith("ExecStartPre=", StringComparison.Ordinal) || l.StartsWith("ExecStart=", StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf('=') + 1)..]).ToList();
+}

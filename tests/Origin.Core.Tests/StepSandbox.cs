@@ -1,0 +1,73 @@
+using Origin.Plan;
+
+namespace Origin.Tests;
+
+/// <summary>
+/// A step's real scripts, run as the converge runs them (its stage uploaded, its command lines
+/// verbatim) under a scratch root: only the stack's own directories are moved there, and nft,
+/// systemctl and systemd-run are the stand-ins in tests/fixtures/fake-host-tools, so timers can be
+/// fired and reboots played in a second. Runs as root, like the scripts (lib.sh refuses anything else).
+/// </summary>
+internal sealed class StepSandbox : IDisposable
+{
+    private readonly TempDir _root = new();
+
+    /// <summary>The host directories the firewall step touches, each moved to the same path under the root.</summary>
+    private static readonly string[] Moved = [Step.StateDir, "/etc/origin-stack", "/etc/systemd/system"];
+
+    public string Fake => _root["fake"];
+
+    public StepSandbox() => Directory.CreateDirectory(Fake);
+
+    /// <summary>A host path as the sandbox has it.</summary>
+    public string this[string hostPath] => _root[hostPath];
+
+    public string Relocate(string text)
+    {
+        foreach (var dir in Moved) text = text.Replace(dir, _root[dir], StringComparison.Ordinal);
+        // The rollback names nft by its full path, as a transient unit has no PATH of the converge's.
+        return text.Replace("/usr/sbin/nft", "nft", StringComparison.Ordinal);
+    }
+
+    /// <summary>Uploads the step's files and scripts to its stage, as the CopyToRemote resources do.</summary>
+    public void Stage(Step step)
+    {
+        foreach (var (path, content) in step.StagedFiles()) _root.Write(Relocate(path)[_root.Path.Length..], Relocate(content));
+    }
+
+    /// <summary>Runs a command line of the plan with the stand-ins first on PATH.</summary>
+    public Tool.Result Run(string commandLine, int timeoutSeconds = 60) =>
+        Tool.Run("bash", ["-c", Relocate(commandLine)], new Dictionary<string, string>
+        {
+            ["PATH"] = Repo.Path("tests", "fixtures", "fake-host-tools") + ":" + Environment.GetEnvironmentVariable("PATH"),
+            ["FAKE_HOST"] = Fake,
+        }, timeoutSeconds: timeoutSeconds);
+
+    public string? Read(string hostPath) => File.Exists(this[hostPath]) ? File.ReadAllText(this[hostPath]) : null;
+
+    /// <summary>The timers systemd-run armed and nothing has stopped, by unit name.</summary>
+    public IReadOnlyList<string> Timers => Directory.Exists(Path.Combine(Fake, "timers"))
+        ? Directory.GetFiles(Path.Combine(Fake, "timers")).Select(f => Path.GetFileName(f)).Order().ToList()
+        : [];
+
+    /// <summary>The timer's time has come: its command runs, as the transient unit would run it.</summary>
+    public Tool.Result Fire(string timer)
+    {
+        var script = Path.Combine(Fake, "timers", timer);
+        var result = Run("bash " + script);
+        File.Delete(script);
+        return result;
+    }
+
+    /// <summary>A reboot forgets transient timers and what nft had loaded.</summary>
+    public void Reboot()
+    {
+        if (Directory.Exists(Path.Combine(Fake, "timers"))) Directory.Delete(Path.Combine(Fake, "timers"), recursive: true);
+        File.Delete(Path.Combine(Fake, "live.nft"));
+    }
+
+    /// <summary>What the fake nft has loaded, or null for no origin table.</summary>
+    public string? Live => File.Exists(Path.Combine(Fake, "live.nft")) ? File.ReadAllText(Path.Combine(Fake, "live.nft")) : null;
+
+    public void Dispose() => _root.Dispose();
+}

@@ -1,0 +1,88 @@
+using Origin.Plan;
+using Xunit;
+using static Origin.Infra.Tests.StackRun;
+
+namespace Origin.Infra.Tests;
+
+/// <summary>
+/// A connection change (a rotated origin:sshPrivateKey, a renumbered
+/// dedicated.address) is an update of every command and upload, never a replacement, and nothing an
+/// update runs changes the host. The mocks only ever create, so the engine's choice is played here
+/// from two runs, as pulumi-command v1.2.1 makes it:
+/// <list type="bullet">
+/// <item>only a change of triggers replaces (provider/pkg/provider/common/inputs.go, replaceOnChanges); any other changed input is an update;</item>
+/// <item>a Command's update runs `update`, or `create` when there is none (provider/pkg/provider/remote/commandController.go, Update);</item>
+/// <item>a CopyToRemote's update copies only when the source's hash or the remote path changed (provider/pkg/provider/remote/copyController.go, Update).</item>
+/// </list>
+/// </summary>
+public sealed class ConnectionChangeTests
+{
+    private const string RotatedKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nrotated-key-material\n-----END OPENSSH PRIVATE KEY-----\n";
+
+    public static TheoryData<string> Changes => ["rotated key", "renumbered address"];
+
+    private static StackFile Changed(string change) => change switch
+    {
+        "rotated key" => StackFile.Prod with { SshPrivateKey = RotatedKey },
+        _ => StackFile.Prod.With("host.dedicated.address", "65.108.235.166"),
+    };
+
+    [Theory]
+    [MemberData(nameof(Changes))]
+    public async Task A_connection_change_updates_every_command_and_upload_and_nothing_an_update_runs_changes_the_host(string change)
+    {
+        var before = await RunAsync(StackFile.Prod);
+        var after = await RunAsync(Changed(change));
+        var old = before.Mocks.Registered.Where(r => r.Type is Types.Command or Types.Copy).ToDictionary(r => r.Name!);
+        var plan = after.Plan;
+
+        foreach (var now in after.Mocks.Registered.Where(r => r.Type is Types.Command or Types.Copy))
+        {
+            var was = old[now.Name!];
+            Assert.Equal(Json(was.Inputs.GetValueOrDefault("triggers") ?? "none"), Json(now.Inputs.GetValueOrDefault("triggers") ?? "none"));
+            Assert.NotEqual(Json(was.Inputs["connection"]), Json(now.Inputs["connection"]));
+            if (now.Type == Types.Copy)
+            {
+                Assert.Equal((Json(was.Inputs["source"]), was.Inputs["remotePath"]), (Json(now.Inputs["source"]), now.Inputs["remotePath"]));
+                continue;
+            }
+            var runs = (string)(now.Inputs.GetValueOrDefault("update") ?? now.Inputs["create"]);
+            Assert.True(IsHarmless(runs, plan), $"{now.Name}: its update runs {runs}");
+        }
+    }
+
+    /// <summary>What an update may run: a check, or a command that only installs what differs.</summary>
+    private static bool IsHarmless(string command, HostPlan plan) =>
+        command == HostPlan.VerifyCommand || command == plan.Release.ProbeCommand
+        || plan.Steps.Any(step =>
+            command.StartsWith("test ", StringComparison.Ordinal) && command.Contains($"{Step.StateDir}/applied/{step.Name} ")
+            || command == $"test -d {step.AppStageDir} || " + step.CheckAppStageCommand[$"test -d {step.AppStageDir} || ".Length..]
+            || step.Supplied.Any(s => command == step.SupplyCommand(s))
+            || step.ConfirmScript is not null && command.StartsWith($"ORIGIN_STEP_HASH=", StringComparison.Ordinal) && command.Contains($"bash {step.ConfirmPath} "));
+
+    [Fact]
+    public async Task The_app_stage_is_cleared_only_when_the_app_changes_and_never_on_an_update()
+    {
+        var run = await RunAsync(StackFile.Prod);
+        var clear = run.Inputs(Types.Command, "stream-service/app-clear");
+        var step = run.Plan["stream-service"];
+
+        Assert.Equal(step.ClearAppStageCommand, clear["create"]);
+        Assert.Equal(step.CheckAppStageCommand, clear["update"]);
+        Assert.DoesNotContain("rm ", (string)clear["update"]);
+    }
+
+    [Fact]
+    public async Task An_apply_updated_for_its_connection_only_checks_that_the_host_holds_its_generation()
+    {
+        var run = await RunAsync(StackFile.Prod);
+
+        foreach (var step in run.Plan.Steps)
+        {
+            var apply = run.Inputs(Types.Command, $"{step.Name}/apply");
+            var generation = ((string)apply["create"])["ORIGIN_STEP_HASH=".Length..].Split(' ')[0];
+            Assert.Equal(step.CheckAppliedCommandFor(generation), apply["update"]);
+            Assert.DoesNotContain("apply.sh", (string)apply["update"]);
+        }
+    }
+}
