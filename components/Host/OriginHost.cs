@@ -10,7 +10,9 @@ namespace Origin.Infra;
 /// <summary>
 /// The server and the SSH connections every later resource uses. hcloud mode creates a
 /// dedicated-vCPU Hetzner Cloud server behind a cloud firewall; dedicated mode adopts an existing
-/// server by address and only checks that it runs Debian 12.
+/// server by address. In both, a probe checks the host runs host.release before any step (they
+/// depend on this component, hence on its children) touches it: an hcloud server keeps the image it
+/// was created with when the config's release changes (the image is ignored after creation).
 /// </summary>
 internal sealed class OriginHost : ComponentResource
 {
@@ -31,22 +33,22 @@ internal sealed class OriginHost : ComponentResource
         : base("origin:host:Host", name, options)
     {
         (Ipv4Address, Ipv6Address) = host.Mode == HostMode.Hcloud
-            ? CreateServer(host.Hcloud, inbound, userData ?? throw new InvalidOperationException("hcloud mode needs the server's user data"))
+            ? CreateServer(host.Hcloud, DebianRelease.For(host.Release), inbound, userData ?? throw new InvalidOperationException("hcloud mode needs the server's user data"))
             : Adopt(host.Dedicated.Address ?? throw new InvalidOperationException("host.dedicated.address is validated before the host is built"));
         Address = Ipv4Address ?? Ipv6Address!;
         var hostKey = host.Ssh.HostKey ?? throw new InvalidOperationException("host.ssh.hostKey is validated before the host is built");
         Connection = ConnectionOf(host.Ssh, hostKey, sshPrivateKey, DialBudget.Converge);
         ConfirmConnection = ConnectionOf(host.Ssh, hostKey, sshPrivateKey, DialBudget.Confirm);
-        if (host.Mode == HostMode.Dedicated)
-            _ = new Remote.Command($"{name}-debian-probe", new Remote.CommandArgs
-            {
-                Connection = Connection,
-                Create = HostPlan.DebianProbeCommand,
-                // Read-only: a connection change (a rotated key) just checks again.
-                Update = HostPlan.DebianProbeCommand,
-                AddPreviousOutputInEnv = false,
-                Logging = Remote.Logging.StdoutAndStderr,
-            }, new CustomResourceOptions { Parent = this });
+        var probe = DebianRelease.For(host.Release).ProbeCommand;
+        _ = new Remote.Command($"{name}-debian-probe", new Remote.CommandArgs
+        {
+            Connection = Connection,
+            Create = probe,
+            // Read-only: a connection change (a rotated key) just checks again.
+            Update = probe,
+            AddPreviousOutputInEnv = false,
+            Logging = Remote.Logging.StdoutAndStderr,
+        }, new CustomResourceOptions { Parent = this });
         RegisterOutputs(new Dictionary<string, object?> { ["address"] = Address });
     }
 
@@ -73,7 +75,7 @@ internal sealed class OriginHost : ComponentResource
             ? (null, Output.Create(address.ToString()))
             : (Output.Create(address.ToString()), null);
 
-    private (Output<string>? Ipv4, Output<string>? Ipv6) CreateServer(HcloudHostSettings hcloud, InboundPolicy inbound, Output<string> userData)
+    private (Output<string>? Ipv4, Output<string>? Ipv6) CreateServer(HcloudHostSettings hcloud, DebianRelease release, InboundPolicy inbound, Output<string> userData)
     {
         var name = hcloud.Name.Value;
         var child = new CustomResourceOptions { Parent = this };
@@ -96,7 +98,7 @@ internal sealed class OriginHost : ComponentResource
             Name = name,
             ServerType = hcloud.ServerType.Value,
             Location = hcloud.Location.Value,
-            Image = hcloud.Image.Value,
+            Image = hcloud.Image?.Value ?? release.HcloudImage,
             SshKeys = keys.Select(k => k.Id).ToList(),
             // Secret: it holds the host's private key. The provider keeps only its hash
             // (user_data StateFunc, internal/server/resource.go@v1.66.1); Pulumi's state keeps the input.

@@ -51,6 +51,9 @@ public sealed record Sizing(OriginSettings Settings)
 
     public ByteSize TmpfsSize => Hls.TmpfsSize ?? ComputedTmpfsSize;
 
+    /// <summary>The limit of /tmp where it is a tmpfs (Debian 13), which the plan sets; null where /tmp is on disk.</summary>
+    public ByteSize? TmpTmpfsSize => Plan.DebianRelease.For(Settings.Host.Release).TmpIsTmpfs ? Settings.Host.TmpSize : null;
+
     /// <summary>RAM that must stay free of tmpfs and Redis: the OS, nginx, gunicorn, and one FFmpeg per channel (stream copy: ~20 MiB).</summary>
     public ByteSize ServiceReserve => ByteSize.FromMiB(1024 + 20L * Load.Channels);
 

@@ -32,16 +32,11 @@ public sealed record DeployInputs(IReadOnlyList<Cidr> CloudflareIpv4, IReadOnlyL
 /// Built from validated settings; the same plan is applied by the Pulumi components and by the VM
 /// rehearsal, so there is one copy of every file and script.
 /// </summary>
-public sealed record HostPlan(IReadOnlyList<Step> Steps, string VerifyScript)
+public sealed record HostPlan(DebianRelease Release, IReadOnlyList<Step> Steps, string VerifyScript)
 {
     public const string VerifyPath = Step.StateDir + "/verify.sh";
     public const int VerifyBudgetSeconds = 300;
     public static string VerifyCommand => Step.Bounded("verify.sh", "", VerifyPath, VerifyBudgetSeconds);
-
-    /// <summary>Refuses a host that is not Debian 12, before an adopted server is changed at all; prints its name otherwise.</summary>
-    public const string DebianProbeCommand =
-        ". /etc/os-release && [ \"$ID\" = debian ] && [ \"$VERSION_ID\" = 12 ] && echo \"$PRETTY_NAME\" " +
-        "|| { echo \"the host plan is written for Debian 12; this host runs ${PRETTY_NAME:-an unknown system}\" >&2; exit 1; }";
 
     public static HostPlan Build(OriginSettings settings, DeployInputs inputs)
     {
@@ -61,7 +56,7 @@ public sealed record HostPlan(IReadOnlyList<Step> Steps, string VerifyScript)
             CleanupStep.Build(context),
             MonitoringStep.Build(context),
         ];
-        return new HostPlan(steps, VerifyStep.Render(context));
+        return new HostPlan(context.Release, steps, VerifyStep.Render(context));
     }
 
     public Step this[string name] => Steps.Single(s => s.Name == name);

@@ -17,7 +17,9 @@ public static class PlanBundle
         string Name, string Summary, string Dir, string StageDir, string Hash,
         IReadOnlyList<FileEntry> Files, IReadOnlyList<SuppliedEntry> Supplied, IReadOnlyList<string> Inputs,
         string ApplyCommand, string RevertCommand, string? ConfirmCommand);
-    public sealed record Manifest(IReadOnlyList<StepEntry> Steps, string VerifyPath);
+    /// <summary>The release the plan is rendered for, and the probe every converge starts with.</summary>
+    public sealed record ReleaseEntry(int Number, string Codename, string ProbeCommand);
+    public sealed record Manifest(ReleaseEntry Release, IReadOnlyList<StepEntry> Steps, string VerifyPath);
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -32,6 +34,7 @@ public static class PlanBundle
     public static string StepDir(HostPlan plan, Step step) => $"steps/{plan.Steps.ToList().IndexOf(step) + 1:00}-{step.Name}";
 
     public static Manifest Describe(HostPlan plan) => new(
+        new ReleaseEntry(plan.Release.Number, plan.Release.Codename, plan.Release.ProbeCommand),
         plan.Steps.Select(s => new StepEntry(
             s.Name, s.Summary, StepDir(plan, s), s.StageDir, s.ContentHash,
             s.Files.Select(f => new FileEntry(f.Path, f.Mode, f.Owner, f.Group, f.Template)).ToList(),

@@ -10,6 +10,7 @@ internal sealed class PlanContext(OriginSettings settings, DeployInputs inputs)
     public OriginSettings Settings { get; } = settings;
     public DeployInputs Inputs { get; } = inputs;
     public Sizing Sizing { get; } = new(settings);
+    public DebianRelease Release { get; } = DebianRelease.For(settings.Host.Release);
 
     public static HostFile File(string path, string mode, string owner, string group, string template, Dictionary<string, Slot> values) =>
         new(path, mode, owner, group, Template.Render(template, values), template);

@@ -11,10 +11,23 @@ public enum HostMode
     Dedicated,
 }
 
+/// <summary>The Debian release the host runs; what the plan does differently per release is in Plan/DebianRelease.cs.</summary>
+public enum DebianVersion
+{
+    [ConfigName("12")] Debian12,
+    [ConfigName("13")] Debian13,
+}
+
 public sealed record HostSettings
 {
     [Doc("hcloud: the stack creates a Hetzner Cloud dedicated-vCPU server; dedicated: it adopts an existing Robot server by address.")]
     public HostMode Mode { get; init; } = HostMode.Hcloud;
+
+    [Doc("Debian release of the host: 13 (trixie) for a new origin, 12 (bookworm, in LTS) for one installed with it. The plan renders for this release and every converge first checks the host runs it, so a preview never depends on the host. Moving a host from 13 back to 12 is one-way for Redis: Redis 8.0 data cannot be read by 7.0.")]
+    public DebianVersion Release { get; init; } = DebianVersion.Debian13;
+
+    [Doc("Size limit of /tmp, a tmpfs on Debian 13 (Debian's default is half the RAM): the plan sets it and counts it in the RAM budget. Unused on Debian 12, where /tmp is on disk.")]
+    public ByteSize TmpSize { get; init; } = ByteSize.FromGiB(1);
 
     [Doc("Settings used when mode is hcloud.")]
     public HcloudHostSettings Hcloud { get; init; } = new();
@@ -48,8 +61,8 @@ public sealed record HcloudHostSettings
     [Doc("Hetzner Cloud location (fsn1, nbg1, hel1, ash, hil, sin).")]
     public Slug Location { get; init; } = new("fsn1");
 
-    [Doc("OS image. The host plan is written for Debian 12.")]
-    public Slug Image { get; init; } = new("debian-12");
+    [Doc("OS image. Defaults to Hetzner's image of host.release (debian-13); another release's image is refused. Only read when the server is created.")]
+    public Slug? Image { get; init; }
 
     [Doc("OpenSSH public keys installed for root at creation.")]
     [Count(1, 10)]

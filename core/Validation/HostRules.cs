@@ -40,8 +40,9 @@ internal static class HostRules
                     f.Error(Of("host.hcloud.serverType"), "a dedicated-vCPU type (ccx13 ... ccx63): shared vCPUs are throttled under sustained load", Findings.Show(host.Hcloud.ServerType.Value));
                 if (host.Hcloud.SshPublicKeys.Count == 0)
                     f.Error(Of("host.hcloud.sshPublicKeys"), "at least one OpenSSH public key for root", "none");
-                if (host.Hcloud.Image.Value != "debian-12")
-                    f.Error(Of("host.hcloud.image"), "debian-12 (the host plan is written for it)", Findings.Show(host.Hcloud.Image.Value));
+                var release = Plan.DebianRelease.For(host.Release);
+                if (host.Hcloud.Image is { } image && image.Value != release.HcloudImage)
+                    f.Error(Of("host.hcloud.image"), $"{release.HcloudImage}, the image of host.release {release.Number} (or leave it out)", Findings.Show(image.Value));
                 break;
             case HostMode.Dedicated:
                 if (host.Dedicated.Address is null)

@@ -33,9 +33,10 @@ internal static class StorageRules
         var half = new ByteSize(ram.Bytes / 2);
         if (sizing.TmpfsSize.Bytes > half.Bytes)
             f.Error(Of("hls.tmpfsSize"), $"at most half the RAM ({half}): tmpfs pages cannot be reclaimed, and an oversized tmpfs can exhaust memory", $"{sizing.TmpfsSize}{(s.Hls.TmpfsSize is null ? " (computed from capacity)" : "")}");
-        var committed = sizing.TmpfsSize.Bytes + s.Redis.Maxmemory.Bytes + sizing.ServiceReserve.Bytes;
+        var tmp = sizing.TmpTmpfsSize;
+        var committed = sizing.TmpfsSize.Bytes + s.Redis.Maxmemory.Bytes + sizing.ServiceReserve.Bytes + (tmp?.Bytes ?? 0);
         if (committed > ram.Bytes)
-            f.Error(Of("hls.tmpfsSize"), $"tmpfs + redis.maxmemory ({s.Redis.Maxmemory}) + service reserve ({sizing.ServiceReserve}) within host RAM {ram}", $"{sizing.TmpfsSize}, which commits {new ByteSize(committed)}");
+            f.Error(Of("hls.tmpfsSize"), $"tmpfs + redis.maxmemory ({s.Redis.Maxmemory}) + service reserve ({sizing.ServiceReserve}){(tmp is null ? "" : $" + /tmp on tmpfs (host.tmpSize {tmp})")} within host RAM {ram}", $"{sizing.TmpfsSize}, which commits {new ByteSize(committed)}");
     }
 
     private static void CheckOwnDir(AbsolutePath path, string key, Findings f)

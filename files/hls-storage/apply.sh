@@ -14,4 +14,5 @@ elif changed_any "$unit"; then
     log "resized tmpfs on {{dir}} to {{size}}"
 fi
 [[ $(findmnt -n -o FSTYPE --target {{dir}}) == tmpfs ]] || die "{{dir}} is not on tmpfs"
+{{tmp}}
 finish_apply

@@ -5,4 +5,5 @@ if mountpoint -q {{dir}}; then systemctl stop {{unit}}; fi
 if systemctl is-enabled --quiet {{unit}} 2> /dev/null; then systemctl disable --quiet {{unit}}; fi
 remove /etc/systemd/system/{{unit}}
 systemctl daemon-reload
+{{tmp}}
 finish_revert

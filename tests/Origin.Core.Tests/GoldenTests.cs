@@ -1,9 +1,11 @@
+using Origin.Binding;
 using Origin.Plan;
 
 namespace Origin.Tests;
 
 /// <summary>
-/// tests/golden/&lt;stack&gt;/ holds every rendered host file and script of each committed stack. A change
+/// tests/golden/&lt;stack&gt;/ holds every rendered host file and script of each committed stack and of
+/// each variant in tests/golden/variants (prod on Debian 13). A change
 /// to a template or a default shows up here as a diff to review. Regenerate with:
 ///   dotnet run --project tools/origin-cli -- goldens
 /// </summary>
@@ -11,14 +13,13 @@ public class GoldenTests
 {
     public const string Regenerate = "dotnet run --project tools/origin-cli -- goldens";
 
-    public static IEnumerable<object[]> CommittedStacks() =>
-        Directory.GetFiles(Repo.Root, "Pulumi.*.yaml").Select(f => new object[] { Path.GetFileName(f)["Pulumi.".Length..^".yaml".Length] });
+    public static IEnumerable<object[]> GoldenStacks() => GoldenStack.All(Repo.Root).Select(s => new object[] { s.Name });
 
     [Theory]
-    [MemberData(nameof(CommittedStacks))]
+    [MemberData(nameof(GoldenStacks))]
     public void Rendered_files_match_the_goldens(string stack)
     {
-        var plan = HostPlan.Build(OriginConfig.LoadStackFile(Repo.Path($"Pulumi.{stack}.yaml")).Valid, Stacks.FixtureRanges);
+        var plan = GoldenStack.All(Repo.Root).Single(s => s.Name == stack).Plan(Repo.Root, Stacks.FixtureRanges);
         var want = PlanBundle.Files(plan);
         var dir = Repo.Path("tests", "golden", stack);
         Assert.True(Directory.Exists(dir), $"no goldens for {stack}; run: {Regenerate}");

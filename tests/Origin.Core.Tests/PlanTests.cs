@@ -173,10 +173,11 @@ public class PlanTests
     [Fact]
     public void Every_template_is_used()
     {
-        // Variants cover the templates the prod stack leaves out (git source, no API prefix).
+        // Variants cover the templates the prod stack leaves out (Debian 13, git source, no API prefix, no Prometheus).
         var bundles = new[]
         {
             Prod,
+            Stacks.ProdPlan("host.release=13"),
             Stacks.ProdPlan("stream.source={kind: git, url: \"https://git.example.com/team/stream-api.git\", ref: v1.2.0}"),
             Stacks.ProdPlan("nginx.apiPrefix=null"),
             Stacks.ProdPlan("monitoring.prometheus.mode=none"),

@@ -5,34 +5,41 @@ using Origin.Plan;
 namespace Origin.Tests;
 
 /// <summary>
-/// The rendered prod files, checked by the programs that will read them: nginx -t, a real
-/// redis-server on loopback, systemd-analyze verify, nft -c, bash -n and shellcheck, and the
-/// running kernel for every sysctl key. Only paths and ports are relocated, never content.
+/// The rendered prod files on each Debian release, checked by that release's programs, which will
+/// read them (<see cref="ReleaseTools"/>): nginx -t, a real redis-server on loopback, systemd-analyze
+/// verify and security, nft -c, systemd-tmpfiles; and bash -n, shellcheck and the running kernel for
+/// every sysctl key. Only paths and ports are relocated, never content.
 /// </summary>
 public class RealToolTests
 {
-    private static readonly HostPlan Plan = Stacks.ProdPlan();
+    /// <summary>The prod stack rendered for RELEASE (12 is prod as committed).</summary>
+    private static HostPlan PlanFor(int release, params string[] changes) => Stacks.ProdPlan([$"host.release={release}", .. changes]);
 
-    private static HostFile File(string path) => Plan.Files.Single(f => f.Path == path);
+    private static HostFile File(HostPlan plan, string path) => plan.Files.Single(f => f.Path == path);
 
-    /// <summary>The prod stack, and the variants that render optional parts of nginx.conf.</summary>
+    /// <summary>The prod stack, and the variants that render optional parts of nginx.conf, on each release.</summary>
     public static IEnumerable<object[]> NginxVariants() =>
-        [[Array.Empty<string>()], [new[] { "nginx.apiPrefix=null", "hls.channelIdCharset=alphanumeric" }]];
+        from release in DebianRelease.All
+        from changes in new[] { Array.Empty<string>(), ["nginx.apiPrefix=null", "hls.channelIdCharset=alphanumeric"] }
+        select new object[] { release.Number, changes };
 
     [Theory]
     [MemberData(nameof(NginxVariants))]
-    public void Nginx_accepts_the_rendered_config(string[] changes)
+    public void Nginx_accepts_the_rendered_config(int release, string[] changes)
     {
-        var plan = Stacks.ProdPlan(changes);
+        var tools = ReleaseTools.For(release);
+        var plan = PlanFor(release, changes);
         using var root = new TempDir();
         var relocate = Relocation.Under(root.Path, "/opt/nginx", "/var/log/nginx", "/var/cache/nginx", "/etc/origin-stack", "/var/www/hls", "/run/nginx");
         foreach (var f in plan["nginx-config"].Files.Where(f => f.Path.StartsWith("/opt/nginx/", StringComparison.Ordinal)))
             root.Write((f.Path), relocate.Text(f.Content));
-        root.Write(("/opt/nginx/mime.types"), System.IO.File.ReadAllText("/etc/nginx/mime.types"));
-        // The stack builds the perl module as a dynamic module into its prefix; Debian's build of it stands in.
+        root.Write(("/opt/nginx/mime.types"), tools.ReadFile("/etc/nginx/mime.types"));
+        // The stack builds the perl module as a dynamic module into its prefix; the release's Debian
+        // build of it (libnginx-mod-http-perl, in the tools rootfs for Debian 13) stands in. The scratch
+        // directory has the same path inside the rootfs, so the link resolves to that release's module.
         Directory.CreateDirectory(root["/opt/nginx/modules"]);
         System.IO.File.CreateSymbolicLink(root["/opt/nginx/modules/ngx_http_perl_module.so"], "/usr/lib/nginx/modules/ngx_http_perl_module.so");
-        var keys = Plan["nginx-config"].Supplied.Single(f => f.Supply == Supply.TokenKeys);
+        var keys = plan["nginx-config"].Supplied.Single(f => f.Supply == Supply.TokenKeys);
         root.Write(keys.Path, keys.Render(Supplies.JoinTokenKeys(new string('k', 32), null)));
         // What the nginx-config apply script creates on the host.
         Directory.CreateDirectory(root["/var/log/nginx"]);
@@ -45,26 +52,29 @@ public class RealToolTests
             "-subj", "/CN=live.example.com", "-keyout", Path.Combine(tls, "origin.key"), "-out", Path.Combine(tls, "origin.crt"));
 
         var conf = root["/opt/nginx/nginx.conf"];
-        var result = Tool.Run("nginx", ["-t", "-c", conf, "-p", Path.GetDirectoryName(conf) + "/"]);
+        var result = tools.Run(root, "nginx", ["-t", "-c", conf, "-p", Path.GetDirectoryName(conf) + "/"]);
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains("test is successful", result.Output);
         Assert.DoesNotContain("[warn]", result.Output);
     }
 
-    [Fact]
-    public void Redis_runs_the_rendered_config_on_loopback_with_the_configured_settings()
+    [Theory]
+    [MemberData(nameof(ReleaseTools.Releases), MemberType = typeof(ReleaseTools))]
+    public void Redis_runs_the_rendered_config_on_loopback_with_the_configured_settings(int release)
     {
+        var tools = ReleaseTools.For(release);
+        var plan = PlanFor(release);
         using var root = new TempDir();
         var port = FreePort();
         const string password = "test-password-0123456789";
         var relocate = Relocation.Under(root.Path, "/etc/redis", "/run/redis", "/var/lib/redis");
-        var conf = relocate.Text(File("/etc/redis/redis.conf").Content).Replace("\nport 6379\n", $"\nport {port}\n");
+        var conf = relocate.Text(File(plan, "/etc/redis/redis.conf").Content).Replace("\nport 6379\n", $"\nport {port}\n");
         root.Write(("/etc/redis/origin-secret.conf"), $"requirepass {password}\n");
         var confPath = root.Write(("/etc/redis/redis.conf"), conf);
         Directory.CreateDirectory(root["/var/lib/redis"]);
         Directory.CreateDirectory(root["/run/redis"]);
 
-        using var server = System.Diagnostics.Process.Start(Tool.Which("redis-server"), [confPath])!;
+        using var server = tools.Start(root, "redis-server", confPath);
         try
         {
             string Cli(bool auth, params string[] args)
@@ -75,7 +85,7 @@ public class RealToolTests
             var deadline = DateTime.UtcNow.AddSeconds(20);
             while (Cli(true, "ping").Trim() != "PONG")
             {
-                Assert.True(DateTime.UtcNow < deadline && !server.HasExited, "redis-server did not start with the rendered config");
+                Assert.True(DateTime.UtcNow < deadline && !server.HasExited, $"redis-server of Debian {release} did not start with the rendered config");
                 Thread.Sleep(200);
             }
             // CONFIG GET answers the name on one line and the value on the next.
@@ -92,19 +102,26 @@ public class RealToolTests
         }
         finally
         {
-            server.Kill();
-            server.WaitForExit();
+            ReleaseTools.Stop(server);
         }
     }
 
-    [Fact]
-    public void Systemd_accepts_every_rendered_unit()
+    /// <summary>
+    /// systemd 252 (Debian 12) only warns about a setting or value it does not know and drops it, so a
+    /// unit written for 257 silently loses that protection there: each release's systemd (the version
+    /// the release ships, checked here) must load every unit without a word; the next tests score them.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ReleaseTools.Releases), MemberType = typeof(ReleaseTools))]
+    public void Systemd_of_each_release_accepts_every_rendered_unit(int release)
     {
+        var tools = ReleaseTools.For(release);
+        var plan = PlanFor(release);
         using var root = new TempDir();
         var unitDir = root["units"];
         // The nginx unit points at the build's binary; the same program is Debian's /usr/sbin/nginx here.
         var relocate = new Relocation([("/opt/nginx/sbin/nginx", "/usr/sbin/nginx")]);
-        var units = Plan.Files.Where(f => f.Path.StartsWith("/etc/systemd/system/", StringComparison.Ordinal)).ToList();
+        var units = plan.Files.Where(f => f.Path.StartsWith("/etc/systemd/system/", StringComparison.Ordinal)).ToList();
         Assert.True(units.Count >= 8);
         foreach (var unit in units)
             root.Write(Path.Combine("units", unit.Path["/etc/systemd/system/".Length..]), relocate.Text(unit.Content));
@@ -113,52 +130,67 @@ public class RealToolTests
         var names = units.Select(u => u.Path["/etc/systemd/system/".Length..]).Select(p => p.Contains(".d/") ? p[..p.IndexOf(".d/")] : p).Distinct();
         foreach (var name in names)
         {
-            var result = Tool.Run("systemd-analyze", ["verify", "--man=no", "--generators=no", name], env);
-            Assert.True(result.ExitCode == 0 && result.Output.Trim().Length == 0, $"{name}:\n{result.Output}");
+            var result = tools.Run(root, "systemd-analyze", ["verify", "--man=no", "--generators=no", name], env);
+            Assert.True(result.ExitCode == 0 && result.Output.Trim().Length == 0, $"systemd of Debian {release}, {name}:\n{result.Output}");
         }
+        Assert.StartsWith($"systemd {tools.Release.Systemd} ", tools.Run(root, "systemd-analyze", ["--version"], new Dictionary<string, string> { ["SYSTEMD_COLORS"] = "0" }).Stdout);
     }
 
     private const string UnitDir = "/etc/systemd/system/";
 
-    /// <summary>Every service the plan renders a unit or a drop-in for, by name.</summary>
-    public static IEnumerable<object[]> Services() =>
-        Plan.Files.Select(f => f.Path).Where(p => p.StartsWith(UnitDir, StringComparison.Ordinal))
+    /// <summary>Every service a plan renders a unit or a drop-in for, by name.</summary>
+    private static IEnumerable<string> ServicesOf(HostPlan plan) =>
+        plan.Files.Select(f => f.Path).Where(p => p.StartsWith(UnitDir, StringComparison.Ordinal))
             .Select(p => p[UnitDir.Length..].Split('/')[0])
             .Select(n => n.EndsWith(".service.d", StringComparison.Ordinal) ? n[..^2] : n)
-            .Where(n => n.EndsWith(".service", StringComparison.Ordinal)).Distinct().Select(n => new object[] { n });
+            .Where(n => n.EndsWith(".service", StringComparison.Ordinal)).Distinct();
 
-    [Fact]
-    public void The_scored_services_include_every_packaged_unit_the_plan_overrides()
+    /// <summary>Every such service of each release's plan.</summary>
+    public static IEnumerable<object[]> Services() =>
+        from release in DebianRelease.All
+        from service in ServicesOf(PlanFor(release.Number))
+        select new object[] { release.Number, service };
+
+    [Theory]
+    [MemberData(nameof(ReleaseTools.Releases), MemberType = typeof(ReleaseTools))]
+    public void The_scored_services_include_every_packaged_unit_the_plan_overrides(int release)
     {
-        var names = Services().Select(s => (string)s[0]).ToList();
-        Assert.Equal(["nginx.service", "origin-firewall.service", "origin-hls-cleanup.service", "origin-hls-metrics.service", "prometheus-nginx-exporter.service",
-            "prometheus-node-exporter.service", "prometheus-redis-exporter.service", "prometheus.service", "redis-server.service", "stream-api.service"], names.Order());
+        Assert.Equal(["nginx.service", "origin-firewall.service", "origin-hls-cleanup.service", "origin-hls-metrics.service",
+            "prometheus-nginx-exporter.service", "prometheus-node-exporter.service", "prometheus-redis-exporter.service", "prometheus.service",
+            "redis-server.service", "stream-api.service"], ServicesOf(PlanFor(release)).Order());
     }
 
     /// <summary>
-    /// systemd-analyze security scores the service as systemd would run it: the stack's unit, or the
-    /// Debian package's unit (installed here from the same packages) with the stack's drop-ins, in a
-    /// root of their own. Debian 12's systemd 252 scores it; 2.5 is the most the issue allows.
+    /// systemd-analyze security scores the service as the release's systemd would run it: the stack's
+    /// unit, or that release's Debian package's unit (installed here, or in the Debian 13 tools rootfs,
+    /// from the same packages) with the stack's drop-ins, in a root of their own. Each release's
+    /// systemd scores it (252 on Debian 12, 257 on Debian 13); 2.5 is the most the issue allows.
     /// https://www.freedesktop.org/software/systemd/man/252/systemd-analyze.html (security, --offline, --root, --threshold)
     /// </summary>
     [Theory]
     [MemberData(nameof(Services))]
-    public void Every_service_is_sandboxed_to_an_exposure_of_at_most_2_5(string service)
+    public void Every_service_is_sandboxed_to_an_exposure_of_at_most_2_5(int release, string service)
     {
+        var tools = ReleaseTools.For(release);
+        var plan = PlanFor(release);
         using var root = new TempDir();
-        foreach (var f in Plan.Files.Where(f => f.Path.StartsWith(UnitDir + service, StringComparison.Ordinal)))
+        foreach (var f in plan.Files.Where(f => f.Path.StartsWith(UnitDir + service, StringComparison.Ordinal)))
             root.Write(f.Path, f.Content);
-        if (!Plan.Files.Any(f => f.Path == UnitDir + service))
+        if (!plan.Files.Any(f => f.Path == UnitDir + service))
         {
             var packaged = "/usr/lib/systemd/system/" + service;
-            Assert.True(System.IO.File.Exists(packaged), $"{service}: the package's unit is not installed here ({packaged}); .ci/run installs it");
-            root.Write(packaged, System.IO.File.ReadAllText(packaged));
+            Assert.True(tools.HasFile(packaged), $"{service}: the package's unit is not installed for Debian {release} ({packaged}); .ci/run and the tools rootfs install it");
+            root.Write(packaged, tools.ReadFile(packaged));
         }
-        var result = Tool.Run("systemd-analyze", ["security", "--offline=yes", $"--root={root.Path}", "--threshold=25", "--no-pager", service]);
+        // In the container systemd-analyze runs as PID 1, which systemd takes to write to the console: it
+        // colours and links its table whatever stdout is (systemd v257 src/basic/terminal-util.c,
+        // get_color_mode). Plain text on both releases keeps the score parseable.
+        var plain = new Dictionary<string, string> { ["SYSTEMD_COLORS"] = "0", ["SYSTEMD_URLIFY"] = "0" };
+        var result = tools.Run(root, "systemd-analyze", ["security", "--offline=yes", $"--root={root.Path}", "--threshold=25", "--no-pager", service], plain);
         var score = System.Text.RegularExpressions.Regex.Match(result.Output, @"Overall exposure level for \S+: (\d+\.\d)").Groups[1].Value;
-        Assert.True(score.Length > 0, $"{service}: no score\n{result.Output}");
+        Assert.True(score.Length > 0, $"systemd of Debian {release}, {service}: no score\n{result.Output}");
         Assert.True(result.ExitCode == 0 && decimal.Parse(score, System.Globalization.CultureInfo.InvariantCulture) <= 2.5m,
-            $"{service} is exposed at {score}, above 2.5:\n{result.Output}");
+            $"systemd of Debian {release}: {service} is exposed at {score}, above 2.5:\n{result.Output}");
     }
 
     [Fact]
@@ -169,25 +201,34 @@ public class RealToolTests
             Assert.True(System.IO.File.Exists(key.ProcPath), $"{key} is not a sysctl of this kernel ({key.ProcPath})");
     }
 
-    [Fact]
-    public void Nft_accepts_the_firewall_ruleset()
+    [Theory]
+    [MemberData(nameof(ReleaseTools.Releases), MemberType = typeof(ReleaseTools))]
+    public void Nft_accepts_the_firewall_ruleset(int release)
     {
+        var tools = ReleaseTools.For(release);
         using var root = new TempDir();
-        var ruleset = root.Write("firewall.nft", File("/etc/origin-stack/firewall.nft").Content);
-        var result = Tool.Run("nft", ["-c", "-f", ruleset]);
+        var ruleset = root.Write("firewall.nft", File(PlanFor(release), "/etc/origin-stack/firewall.nft").Content);
+        var result = tools.Run(root, "nft", ["-c", "-f", ruleset]);
         Assert.True(result.ExitCode == 0, result.Output);
     }
 
-    public static IEnumerable<object[]> Scripts() =>
-        PlanBundle.Files(Plan).Where(kv => kv.Key.EndsWith(".sh", StringComparison.Ordinal)).Select(kv => new object[] { kv.Key });
+    /// <summary>Every script of the Debian 12 bundle, and those the Debian 13 bundle renders differently.</summary>
+    public static IEnumerable<object[]> Scripts()
+    {
+        var bookworm = PlanBundle.Files(PlanFor(12));
+        var trixie = PlanBundle.Files(PlanFor(13));
+        bool Script(string path) => path.EndsWith(".sh", StringComparison.Ordinal);
+        return bookworm.Keys.Where(Script).Select(k => new object[] { 12, k })
+            .Concat(trixie.Where(kv => Script(kv.Key) && (!bookworm.TryGetValue(kv.Key, out var b) || b != kv.Value)).Select(kv => new object[] { 13, kv.Key }));
+    }
 
     [Theory]
     [MemberData(nameof(Scripts))]
-    public void Every_script_parses_and_passes_shellcheck(string bundlePath)
+    public void Every_script_parses_and_passes_shellcheck(int release, string bundlePath)
     {
         using var root = new TempDir();
         // A step script sources the lib.sh staged beside it; lay the step's directory out as on the host.
-        var bundle = PlanBundle.Files(Plan);
+        var bundle = PlanBundle.Files(PlanFor(release));
         var dir = Path.GetDirectoryName(bundlePath)!;
         foreach (var (path, content) in bundle.Where(kv => Path.GetDirectoryName(kv.Key) == dir && kv.Key.EndsWith(".sh", StringComparison.Ordinal)))
             root.Write(path, content);
@@ -208,14 +249,16 @@ public class RealToolTests
         Assert.Equal(hostile, echoed.Stdout);
     }
 
-    [Fact]
-    public void Cleanup_removes_files_by_modification_time_only()
+    [Theory]
+    [MemberData(nameof(ReleaseTools.Releases), MemberType = typeof(ReleaseTools))]
+    public void Cleanup_removes_files_by_modification_time_only(int release)
     {
+        var tools = ReleaseTools.For(release);
         using var root = new TempDir();
         var hls = root["hls"];
         Directory.CreateDirectory(hls);
         var relocate = new Relocation([("/var/www/hls", hls)]);
-        var conf = relocate.Text(File("/etc/tmpfiles.d/origin-hls.conf").Content).Replace(" streamapi streamapi ", " root root ");
+        var conf = relocate.Text(File(PlanFor(release), "/etc/tmpfiles.d/origin-hls.conf").Content).Replace(" streamapi streamapi ", " root root ");
         var confPath = root.Write("origin-hls.conf", conf);
         var stale = Path.Combine(hls, "stream_1_100.ts");
         var fresh = Path.Combine(hls, "stream_2_200.ts");
@@ -225,9 +268,90 @@ public class RealToolTests
         // A viewer read the stale segment just now: its atime is fresh, and it must still go.
         System.IO.File.SetLastAccessTimeUtc(stale, DateTime.UtcNow);
 
-        Tool.Succeed("systemd-tmpfiles", "--clean", confPath);
+        var clean = tools.Run(root, "systemd-tmpfiles", ["--clean", confPath]);
+        Assert.True(clean.ExitCode == 0, clean.Output);
         Assert.False(System.IO.File.Exists(stale), "a file untouched for longer than the cleanup age survived");
         Assert.True(System.IO.File.Exists(fresh), "a fresh file was removed");
+    }
+
+    /// <summary>
+    /// The tls step keeps its certificate request while the request's subject is the one it would write.
+    /// OpenSSL 3.0 (Debian 12) prints a subject as "CN = x" and 3.5 (Debian 13) as "CN=x", so the
+    /// comparison asks both for RFC 2253, which they print alike; each release's openssl is held to the
+    /// exact line the rendered script compares with.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ReleaseTools.Releases), MemberType = typeof(ReleaseTools))]
+    public void The_tls_step_recognises_its_own_request_with_each_releases_openssl(int release)
+    {
+        var tools = ReleaseTools.For(release);
+        var script = PlanFor(release)["tls"].ApplyScript;
+        var expected = System.Text.RegularExpressions.Regex.Match(script, @"-nameopt RFC2253\) == '([^']+)'").Groups[1].Value;
+        Assert.Equal("subject=CN=live.example.com", expected);
+        using var root = new TempDir();
+        var key = root["origin.key"];
+        var csr = root["origin.csr"];
+        Assert.Equal(0, tools.Run(root, "openssl", ["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key]).ExitCode);
+        Assert.Equal(0, tools.Run(root, "openssl", ["req", "-new", "-key", key, "-subj", "/CN=live.example.com", "-addext", "subjectAltName=DNS:live.example.com", "-out", csr]).ExitCode);
+        Assert.Equal(expected, tools.Run(root, "openssl", ["req", "-in", csr, "-noout", "-subject", "-nameopt", "RFC2253"]).Stdout.Trim());
+        // What the step compared before: the release's default form, which differs between the two.
+        var defaultForm = tools.Run(root, "openssl", ["req", "-in", csr, "-noout", "-subject"]).Stdout.Trim();
+        Assert.Equal(release == 12 ? "subject=CN = live.example.com" : "subject=CN=live.example.com", defaultForm);
+    }
+
+    /// <summary>The probe that starts every converge passes on a host of its release and stops on the other one, saying why.</summary>
+    [Theory]
+    [MemberData(nameof(ReleaseTools.Releases), MemberType = typeof(ReleaseTools))]
+    public void The_release_probe_passes_on_its_release_only(int release)
+    {
+        var tools = ReleaseTools.For(release);
+        using var root = new TempDir();
+        foreach (var other in DebianRelease.All)
+        {
+            var result = tools.Run(root, "bash", ["-c", other.ProbeCommand]);
+            if (other.Number == release)
+                Assert.True(result.ExitCode == 0 && result.Stdout.StartsWith($"Debian GNU/Linux {release} ({other.Codename})", StringComparison.Ordinal), result.Output);
+            else
+                Assert.True(result.ExitCode == 1 && result.Stderr.Contains($"host.release is {other.Number} ({other.Codename}); this host runs Debian GNU/Linux {release}"), result.Output);
+        }
+    }
+
+    /// <summary>
+    /// Moving a host from Debian 13 back to 12 is one-way for its Redis data (docs/disaster-rebuild.md,
+    /// section 9): a snapshot Redis 8.0 writes is refused by 7.0, while 8.0 loads one 7.0 wrote.
+    /// </summary>
+    [Fact]
+    public void Redis_data_moves_from_Debian_12_to_13_but_not_back()
+    {
+        string Snapshot(ReleaseTools tools, TempDir dir)
+        {
+            var port = FreePort().ToString();
+            var result = tools.Run(dir, "bash", ["-c",
+                $"redis-server --port {port} --bind 127.0.0.1 --dir {dir.Path} --save '' --daemonize no & " +
+                $"until redis-cli -p {port} ping 2> /dev/null | grep -q PONG; do sleep 0.1; done; " +
+                $"redis-cli -p {port} set token:probe written-on-{tools.Release.Number} > /dev/null && redis-cli -p {port} save > /dev/null && redis-cli -p {port} shutdown nosave; wait"], timeoutSeconds: 30);
+            Assert.True(System.IO.File.Exists(Path.Combine(dir.Path, "dump.rdb")), result.Output);
+            return dir.Path;
+        }
+        (int ExitCode, string Output) Load(ReleaseTools tools, TempDir dir)
+        {
+            var port = FreePort().ToString();
+            var result = tools.Run(dir, "bash", ["-c",
+                $"redis-server --port {port} --bind 127.0.0.1 --dir {dir.Path} --save '' --daemonize no --logfile {dir.Path}/load.log & server=$!; " +
+                $"for i in $(seq 50); do redis-cli -p {port} get token:probe 2> /dev/null | grep . && break; kill -0 $server 2> /dev/null || break; sleep 0.1; done; " +
+                $"redis-cli -p {port} shutdown nosave > /dev/null 2>&1; wait $server; cat {dir.Path}/load.log"], timeoutSeconds: 30);
+            return (result.ExitCode, result.Output);
+        }
+        var bookworm = ReleaseTools.For(12);
+        var trixie = ReleaseTools.For(13);
+        using var up = new TempDir();
+        Snapshot(bookworm, up);
+        Assert.Contains("written-on-12", Load(trixie, up).Output);
+        using var down = new TempDir();
+        Snapshot(trixie, down);
+        var back = Load(bookworm, down).Output;
+        Assert.DoesNotContain("written-on-13", back);
+        Assert.Contains("Can't handle RDB format version", back);
     }
 
     private static int FreePort()

@@ -53,7 +53,7 @@ public sealed class ConnectionChangeTests
 
     /// <summary>What an update may run: a check, or a command that only installs what differs.</summary>
     private static bool IsHarmless(string command, HostPlan plan) =>
-        command == HostPlan.VerifyCommand || command == HostPlan.DebianProbeCommand
+        command == HostPlan.VerifyCommand || command == plan.Release.ProbeCommand
         || plan.Steps.Any(step =>
             command.StartsWith("test ", StringComparison.Ordinal) && command.Contains($"{Step.StateDir}/applied/{step.Name} ")
             || command == $"test -d {step.AppStageDir} || " + step.CheckAppStageCommand[$"test -d {step.AppStageDir} || ".Length..]

@@ -25,8 +25,8 @@ const string Usage = """
             deploy pipes it to the file's supply command. For the VM rehearsal and for debugging.
     export-app: copies the app directory into <dir> exactly as the deploy uploads it (the files git tracks
                 there, refused if anything there is not committed) and prints its hash. For the VM rehearsal.
-    goldens: renders every Pulumi.<stack>.yaml in the current directory into tests/golden/<stack>/;
-             with --check, only reports the files that differ.
+    goldens: renders every Pulumi.<stack>.yaml in the current directory, and the variants listed in
+             tests/golden/variants, into tests/golden/<name>/; with --check, only reports the files that differ.
     docs: rewrites the config reference in README.md from the settings' documentation.
     """;
 
@@ -99,11 +99,10 @@ static int ExportApp(string app, string into)
 static int Goldens(bool check)
 {
     var drift = 0;
-    foreach (var stackFile in Directory.GetFiles(".", "Pulumi.*.yaml").Order(StringComparer.Ordinal))
+    foreach (var stack in GoldenStack.All("."))
     {
-        var stack = Path.GetFileName(stackFile)["Pulumi.".Length..^".yaml".Length];
-        var plan = HostPlan.Build(OriginConfig.LoadStackFile(stackFile).Valid, ReadRanges(FixtureRanges));
-        var dir = Path.Combine("tests", "golden", stack);
+        var plan = stack.Plan(".", ReadRanges(FixtureRanges));
+        var dir = Path.Combine("tests", "golden", stack.Name);
         if (!check)
         {
             PlanBundle.Write(plan, dir);
@@ -117,7 +116,7 @@ static int Goldens(bool check)
         foreach (var path in want.Keys.Union(have.Keys).Order(StringComparer.Ordinal))
             if (!want.TryGetValue(path, out var w) || !have.TryGetValue(path, out var h) || w != h)
             {
-                Console.WriteLine($"{stack}: {path} differs");
+                Console.WriteLine($"{stack.Name}: {path} differs");
                 drift++;
             }
     }

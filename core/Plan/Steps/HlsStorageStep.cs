@@ -5,6 +5,8 @@ namespace Origin.Plan.Steps;
 /// <summary>The HLS directory as a tmpfs mount unit, sized from the capacity settings (AUDIT-NOTES #12).</summary>
 internal static class HlsStorageStep
 {
+    public const string TmpSizeDropIn = "/etc/systemd/system/tmp.mount.d/origin-size.conf";
+
     public static Step Build(PlanContext c)
     {
         var s = c.Settings;
@@ -24,8 +26,21 @@ internal static class HlsStorageStep
         });
         var unitSlot = Template.Shell(unit);
         var dir = Template.Shell(s.Hls.Dir.Value);
-        return PlanContext.Step("hls-storage", "HLS directory on tmpfs", [file],
-            new() { ["unit"] = unitSlot, ["dir"] = dir, ["size"] = Template.Token(z.TmpfsSize) },
-            new() { ["unit"] = unitSlot, ["dir"] = dir });
+        List<HostFile> files = [file];
+        string tmpApply = "", tmpRevert = "";
+        // Where /tmp is a tmpfs too (Debian 13), its limit is set here and counted with the HLS tmpfs.
+        if (z.TmpTmpfsSize is { } tmpSize)
+        {
+            files.Add(PlanContext.File(TmpSizeDropIn, "644", "root", "root", "hls-storage/tmp-size.conf", new()
+            {
+                ["size"] = Template.Token(tmpSize),
+                ["size_kib"] = Template.Token(tmpSize.Bytes / 1024),
+            }));
+            tmpApply = Template.Render("hls-storage/tmp-size-apply.sh", new() { ["size"] = Template.Token(tmpSize) });
+            tmpRevert = Template.Render("hls-storage/tmp-size-revert.sh", new());
+        }
+        return PlanContext.Step("hls-storage", "HLS directory on tmpfs", files,
+            new() { ["unit"] = unitSlot, ["dir"] = dir, ["size"] = Template.Token(z.TmpfsSize), ["tmp"] = Template.Lines([tmpApply]) },
+            new() { ["unit"] = unitSlot, ["dir"] = dir, ["tmp"] = Template.Lines([tmpRevert]) });
     }
 }

@@ -16,6 +16,8 @@ internal static class VerifyStep
             Check($"service {unit} is active", $"service_active {unit}");
         Check("firewall table inet origin_filter is loaded", "nft_table inet origin_filter");
         Check($"{s.Hls.Dir} is a tmpfs of {c.Sizing.TmpfsSize}", $"tmpfs_size_kib {Sh.Quote(s.Hls.Dir.Value)} {c.Sizing.TmpfsSize.Bytes / 1024}");
+        if (c.Sizing.TmpTmpfsSize is { } tmp)
+            Check($"/tmp is a tmpfs of {tmp}", $"tmpfs_size_kib /tmp {tmp.Bytes / 1024}");
         foreach (var (key, value) in s.Kernel.Sysctl)
             Check($"kernel-param {key} = {value.Value}", $"kernel_param {Template.Token(key).Text} {Sh.Quote(value.Value.Value)}");
         Check($"nginx workers may open {s.Nginx.RlimitNofile} files", $"nginx_workers_nofile {s.Nginx.RlimitNofile}");

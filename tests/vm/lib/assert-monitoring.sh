@@ -2,7 +2,8 @@
 # Checks of the monitoring step on the converged guest: the exporters and the HLS collector run
 # sandboxed under systemd, the node exporter publishes the collector's metrics, and Prometheus
 # scrapes every exporter and has the alert rules loaded. Expected values come from the bundle.
-# Sourced by ../rehearse after assert.sh (check, service, http); needs guest.sh and RUN.
+# Sourced by ../../containers/converge (source_assert_topics in stack.sh), on each release, after
+# assert.sh (check, service, http); needs guest.sh and RUN. The VM no longer runs these services.
 
 # default_arg BUNDLE PACKAGE OPTION: the value of --OPTION=... in the rendered /etc/default/PACKAGE.
 default_arg() { grep -o -- "--$3=[^ \"]*" "$1/files/etc/default/$2" | head -n 1 | cut -d= -f2-; }

@@ -2,7 +2,8 @@
 # The sandboxed units under real systemd (issue 10): each still does its job with its sandbox on,
 # and each scores an exposure of 2.5 or less as the guest's systemd loads it, drop-ins included.
 # The loopback end-to-end tests cannot show this: their box runs the units without systemd.
-# Sourced by ../rehearse; needs assert.sh (check, service, http, succeed), guest.sh and RUN.
+# Sourced by ../../containers/converge (source_assert_topics in stack.sh), on each release; needs
+# assert.sh (check, service, http, succeed), guest.sh and RUN. The VM no longer runs these services.
 
 # sandboxed_services BUNDLE: every service the plan writes a unit or a drop-in for.
 sandboxed_services() {

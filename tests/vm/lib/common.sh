@@ -5,8 +5,7 @@
 # Expensive artifacts live outside the repository, keyed by a hash of their inputs, so a rerun
 # reuses them and a change to an input rebuilds only what depends on it.
 CACHE=${ORIGIN_VM_CACHE:-/var/cache/origin-vm}
-# Debian 12, the release the host plan is written for.
-SUITE=bookworm
+# Debian's mirror, as this machine's apt sources name it; the suite is the release's (stack.sh).
 MIRROR=http://deb.debian.org/debian
 SECURITY_MIRROR=http://deb.debian.org/debian-security
 

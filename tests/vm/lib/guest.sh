@@ -2,7 +2,6 @@
 # The guest: boot the base image under QEMU (TCG), reach it over SSH, reboot it, stop it.
 # Sourced by ../rehearse; expects IMAGE (image.sh), RUN (the run directory) and MIRROR_PORT.
 
-GUEST_RAM_MIB=3072
 
 # free_port: a port nothing listens on at 127.0.0.1.
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -70,7 +69,7 @@ CONF
     # ignores flushes (cache=unsafe): dpkg's fsyncs dominate an emulated install, and the disk is
     # thrown away with the run (a guest reboot keeps the QEMU process, so nothing is lost).
     qemu-system-x86_64 \
-        -machine q35 -accel tcg,thread=multi -smp 2 -m "$GUEST_RAM_MIB" \
+        -machine q35 -accel tcg,thread=multi -smp 2 -m "$REHEARSAL_RAM_MIB" \
         -display none -serial "file:$RUN/console.log" -monitor none \
         -kernel "$IMAGE/vmlinuz" -initrd "$IMAGE/initrd.img" \
         -append "root=/dev/vda rw console=ttyS0 systemd.show_status=false" \

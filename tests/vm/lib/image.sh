@@ -1,7 +1,8 @@
 # shellcheck shell=bash
-# The base image: a fresh Debian 12 from Debian's packages (debootstrap), as a provider would hand
-# over a new server, plus what the rehearsal needs to drive it. Nothing of the origin is in it.
-# Sourced by ../rehearse; defines build_image, which sets IMAGE to the cached image directory.
+# The base image: a fresh Debian of SUITE from Debian's packages (debootstrap), as a provider would
+# hand over a new server, plus what the rehearsal needs to drive it. Nothing of the origin is in it.
+# Sourced by ../rehearse; defines build_image, which sets IMAGE to the cached image directory and
+# BASE_STATUS to its dpkg status (mirror.sh).
 
 # What a fresh Debian host has beyond debootstrap's default set: a kernel, sshd, and mdadm for the
 # RAID1 the disk rules act on. dbus for a normal systemd (systemd-run, logind).
@@ -10,14 +11,16 @@ IMAGE_PACKAGES=linux-image-amd64,systemd-sysv,udev,dbus,openssh-server,mdadm,ini
 GUEST_MIRROR=http://10.0.2.100
 
 build_image() {
-    IMAGE=$CACHE/image-$(key "${BASH_SOURCE[0]}" "$SUITE" "$MIRROR" "$IMAGE_PACKAGES")
+    IMAGE=$CACHE/image-$SUITE-$(key "${BASH_SOURCE[0]}" "$SUITE" "$MIRROR" "$IMAGE_PACKAGES")
+    # shellcheck disable=SC2034 # read by mirror.sh
+    BASE_STATUS=$IMAGE/dpkg.status
     if [[ -f $IMAGE/root.qcow2 ]]; then
         log "base image: cached $IMAGE"
         return 0
     fi
     log "base image: debootstrap $SUITE into $IMAGE"
     local tmp root
-    rm -rf "$CACHE"/image.tmp.*   # left by an interrupted build (one rehearsal per cache at a time)
+    rm -rf "$CACHE"/image.tmp.*   # left by an interrupted build (one rehearsal at a time: flock /tmp/origin-vm.lock)
     tmp=$(mktemp -d "$CACHE/image.tmp.XXXXXX")
     root=$tmp/root
     debootstrap --include="$IMAGE_PACKAGES" "$SUITE" "$root" "$MIRROR" > "$tmp/debootstrap.log" 2>&1 \
@@ -36,9 +39,8 @@ Name=en* eth*
 Address=10.0.2.15/24
 Gateway=10.0.2.2
 NET
-    # The local mirror stands in for deb.debian.org: unsigned, so trusted explicitly.
-    printf 'deb [trusted=yes] %s/debian/ ./\n' "$GUEST_MIRROR" > "$root/etc/apt/sources.list"
-    rm -f "$root"/etc/apt/sources.list.d/*
+    rm -f "$root/etc/apt/sources.list" "$root"/etc/apt/sources.list.d/*
+    mirror_sources "$GUEST_MIRROR" > "$root/etc/apt/sources.list.d/debian.sources"
 
     # Assembles the two blank disks into an md RAID1 on first boot, as an installer would have;
     # later boots find the array by its superblocks (mdadm's udev rules), as on a real host, and keep
@@ -78,6 +80,6 @@ UNIT
     qemu-img convert -O qcow2 "$tmp/root.raw" "$tmp/root.qcow2"
     rm -rf "$root" "$tmp/root.raw"
     mv "$tmp" "$IMAGE"
-    find "$CACHE" -maxdepth 1 -name 'image-*' ! -path "$IMAGE" -exec rm -rf {} +   # superseded images
+    find "$CACHE" -maxdepth 1 -name "image-$SUITE-*" ! -path "$IMAGE" -exec rm -rf {} +   # superseded images
     log "base image: built $IMAGE"
 }

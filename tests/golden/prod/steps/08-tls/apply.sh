@@ -25,8 +25,10 @@ if [[ ! -f $key ]]; then
 fi
 
 # Keep the request while it matches the key and the name, so an unchanged host asks for no new certificate.
+# The subject is printed in RFC 2253 form, which OpenSSL 3.0 (Debian 12) and 3.5 (Debian 13) print
+# alike; their default forms differ ("CN = x" and "CN=x"), and a check on one never matches the other.
 if ! { [[ -f $csr ]] \
-    && [[ $(openssl req -in "$csr" -noout -subject) == 'subject=CN = live.example.com' ]] \
+    && [[ $(openssl req -in "$csr" -noout -subject -nameopt RFC2253) == 'subject=CN=live.example.com' ]] \
     && [[ $(openssl req -in "$csr" -noout -pubkey) == "$(openssl pkey -in "$key" -pubout)" ]]; }; then
     save "$csr"
     openssl req -new -key "$key" -subj /CN=live.example.com -addext subjectAltName=DNS:live.example.com -out "$csr.new"

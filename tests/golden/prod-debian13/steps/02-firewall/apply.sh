@@ -1,0 +1,57 @@
+#!/bin/bash
+# firewall (apply): host firewall (nftables)
+# Rendered by the origin stack from files/firewall/apply.sh. The functions it calls (place,
+# track, changed, ...) are in lib.sh beside it (files/lib/step.sh). Edits on the host are
+# overwritten by the next converge.
+set -Eeuo pipefail
+readonly STEP=firewall
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# The new ruleset is checked first, then loaded; a rollback timer restores the previous one, live and
+# on disk, unless this apply's confirm cancels it from a new SSH connection: a ruleset that locks out
+# the deployer heals itself after 120 s (like iptables-apply), and the next boot loads
+# the old one. The commit record says what became of each generation, for its confirm (confirm.sh)
+# and its rollback (firewall-rollback.sh), which take the same lock, so exactly one of them wins.
+ruleset=/etc/origin-stack/firewall.nft
+commit=$STATE/firewall.commit
+place "$ruleset" 600 root root
+place /etc/systemd/system/origin-firewall.service 644 root root
+place /etc/origin-stack/firewall-rollback.sh 700 root root
+
+nft -c -f "$ruleset"
+if units_changed; then systemctl daemon-reload; fi
+systemctl enable --quiet origin-firewall.service
+
+exec 9>> "$commit.lock"
+flock -w 30 9 || die "another firewall apply, confirm or rollback holds $commit.lock"
+read -r recorded state 2> /dev/null < "$commit" || recorded="" state=""
+# A generation still armed (an earlier apply whose confirm has not run) left its ruleset live: this
+# apply takes the rollback over, so it must arm again even with an unchanged file.
+if changed_any "$ruleset" || ! nft list table inet origin_filter > /dev/null 2>&1 || [[ $state == armed ]]; then
+    # What a rollback restores: the last ruleset that was confirmed. While one is armed, that is still
+    # the copy its apply kept, not the unconfirmed file on disk.
+    if [[ $state != armed ]]; then
+        if [[ -f $ROLLBACK/saved$ruleset ]]; then
+            cp "$ROLLBACK/saved$ruleset" "$STATE/firewall.previous.nft"
+        elif changed_any "$ruleset"; then
+            rm -f "$STATE/firewall.previous.nft"
+        else
+            cp "$ruleset" "$STATE/firewall.previous.nft"
+        fi
+    fi
+    systemctl stop 'origin-firewall-rollback-*.timer' 2> /dev/null || true
+    # A failed rollback unit stays loaded under its name, which this generation may need again.
+    systemctl reset-failed 'origin-firewall-rollback-*' 2> /dev/null || true
+    printf '%s armed\n' "$ORIGIN_STEP_HASH" > "$commit"
+    systemd-run --quiet --unit="origin-firewall-rollback-${ORIGIN_STEP_HASH:0:16}" --on-active=120 \
+        --timer-property=AccuracySec=1s /bin/bash /etc/origin-stack/firewall-rollback.sh "$ORIGIN_STEP_HASH"
+    nft -f "$ruleset"
+    systemctl start origin-firewall.service
+    log "ruleset loaded; it rolls back in 120 s unless confirmed from a new connection"
+elif [[ $recorded != "$ORIGIN_STEP_HASH" ]]; then
+    printf '%s unchanged\n' "$ORIGIN_STEP_HASH" > "$commit"
+fi
+# The rollback waits for this lock: hold it no longer than the record and the ruleset take.
+exec 9>&-
+finish_apply

@@ -1,0 +1,189 @@
+# Functions every step script uses, and the setup they rely on. Rendered by the origin stack from
+# files/lib/step.sh; each step's stage directory holds a copy next to its scripts, which set STEP and
+# source it.
+#
+# Idempotent: a file is replaced only when its content, mode or owner differ, and a service is
+# restarted or reloaded only when something it reads changed. On any error the files this run
+# replaced are put back and the step's services are returned to them: a failed run keeps the
+# last good state.
+# shellcheck shell=bash
+[[ -n ${STEP:-} ]] || { echo "lib.sh: source it from a step script that sets STEP" >&2; exit 1; }
+umask 022
+export LC_ALL=C DEBIAN_FRONTEND=noninteractive
+
+readonly STATE=/var/lib/origin-stack
+readonly STAGE=$STATE/stage/$STEP
+readonly ROLLBACK=$STATE/rollback/$STEP
+
+# Paths (and pseudo-paths such as "packages") this run changed.
+CHANGED=()
+
+log() { printf '%s: %s\n' "$STEP" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+changed() { (( ${#CHANGED[@]} > 0 )); }
+
+# changed_any PATH...: did this run change any of these?
+changed_any() {
+    local want have
+    for want; do
+        for have in "${CHANGED[@]}"; do [[ $have == "$want" ]] && return 0; done
+    done
+    return 1
+}
+
+# changed_under PREFIX: did this run change anything below PREFIX?
+changed_under() {
+    local have
+    for have in "${CHANGED[@]}"; do [[ $have == "$1"* ]] && return 0; done
+    return 1
+}
+
+# save PATH: remember PATH as it is now, so a failure can restore it (or delete it if it is new).
+save() {
+    if [[ -e $1 || -L $1 ]]; then
+        mkdir -p "$ROLLBACK/saved${1%/*}"
+        cp -a -- "$1" "$ROLLBACK/saved$1"
+    else
+        printf '%s\n' "$1" >> "$ROLLBACK/created"
+    fi
+}
+
+rollback() {
+    local path
+    while IFS= read -r path; do rm -rf -- "$path"; done < "$ROLLBACK/created"
+    if [[ -d $ROLLBACK/saved ]]; then
+        (cd "$ROLLBACK/saved" && find . ! -type d -print0) | while IFS= read -r -d '' path; do
+            mkdir -p "$(dirname "/${path#./}")"
+            cp -a -- "$ROLLBACK/saved/${path#./}" "/${path#./}"
+        done
+    fi
+}
+
+on_error() {
+    local status=$? line=$1
+    trap - ERR
+    set +e
+    log "failed (exit $status) at line $line; restoring the files this run replaced"
+    rollback
+    if declare -F after_rollback > /dev/null; then after_rollback; fi
+    exit "$status"
+}
+
+# The step's command line runs it under timeout(1), which signals the whole process group when the
+# step's time budget is spent: the hung child dies, and this says what it was before putting the
+# files back. (Bash runs the trap once the foreground child has exited.)
+on_stop() {
+    local what=$1
+    trap - ERR TERM INT
+    set +e
+    log "stopped while running: $what; restoring the files this run replaced"
+    rollback
+    if declare -F after_rollback > /dev/null; then after_rollback; fi
+    exit 124
+}
+
+# place DEST MODE OWNER GROUP: install the staged copy of DEST when content, mode or owner differ.
+place() {
+    local dest=$1 mode=$2 owner=$3 group=$4
+    local src=$STAGE/files$dest
+    [[ -f $src ]] || die "staged file $src is missing; upload the step's files first"
+    if [[ -f $dest ]] && cmp -s -- "$src" "$dest" && [[ $(stat -c '%a %U %G' -- "$dest") == "$mode $owner $group" ]]; then
+        return 0
+    fi
+    save "$dest"
+    install -D -m "$mode" -o "$owner" -g "$group" -- "$src" "$dest.origin-new"
+    mv -f -- "$dest.origin-new" "$dest"
+    CHANGED+=("$dest")
+    log "updated $dest"
+}
+
+# track PATH: a file installed from stdin by its supply script. Notes whether it changed since the
+# last successful run of this step, so the step restarts what reads it.
+track() {
+    local path=$1 sum record
+    record=$STATE/supplied/${1//\//%}
+    [[ -f $path ]] || die "$path has not been supplied yet"
+    sum=$(sha256sum < "$path")
+    sum=${sum%% *}
+    if [[ -f $record && $(< "$record") == "$sum" ]]; then return 0; fi
+    save "$record"
+    mkdir -p "$STATE/supplied"
+    printf '%s\n' "$sum" > "$record"
+    CHANGED+=("$path")
+    log "$path changed since the last run"
+}
+
+# remove PATH...: delete what this step placed (revert).
+remove() {
+    local path
+    for path; do
+        if [[ -e $path || -L $path ]]; then
+            save "$path"
+            rm -rf -- "$path"
+            CHANGED+=("$path")
+            log "removed $path"
+        fi
+    done
+}
+
+# ensure_packages PKG...: install what is missing. Services do not start on install (policy-rc.d):
+# each step starts its service once it is configured, so nothing runs with Debian's defaults.
+ensure_packages() {
+    local missing=() pkg
+    for pkg; do
+        dpkg-query -W -f='${db:Status-Status}' "$pkg" 2> /dev/null | grep -qx installed || missing+=("$pkg")
+    done
+    (( ${#missing[@]} == 0 )) && return 0
+    log "installing ${missing[*]}"
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    # Another apt or dpkg (unattended-upgrades on a fresh server) holds the lock for a while: wait for
+    # it, but not beyond the step's budget; apt then names the lock and its holder (apt.conf(5)).
+    apt-get update -qq -o DPkg::Lock::Timeout=300
+    apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confold "${missing[@]}" > /dev/null
+    rm -f /usr/sbin/policy-rc.d
+    CHANGED+=(packages)
+}
+
+# units_changed: did this run change a unit file or drop-in?
+units_changed() { changed_under /etc/systemd/system/; }
+
+# wait_for_tcp PORT SECONDS: until something accepts connections on 127.0.0.1:PORT.
+wait_for_tcp() {
+    local port=$1 deadline=$((SECONDS + $2))
+    until (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; do
+        (( SECONDS < deadline )) || die "nothing answers on 127.0.0.1:$port after $2 s"
+        sleep 0.5
+    done
+}
+
+# begin_revert: Pulumi replaces a changed command by creating the new one before deleting the old,
+# so the old one's revert runs after the new apply. It must then leave the new state alone.
+begin_revert() {
+    if [[ -n ${ORIGIN_STEP_HASH:-} && -f $STATE/applied/$STEP && $(< "$STATE/applied/$STEP") != "$ORIGIN_STEP_HASH" ]]; then
+        log "a newer apply has replaced the one this revert belongs to; nothing to revert"
+        exit 0
+    fi
+}
+
+finish_apply() {
+    mkdir -p "$STATE/applied"
+    printf '%s\n' "${ORIGIN_STEP_HASH:-unknown}" > "$STATE/applied/$STEP"
+    log "applied (${#CHANGED[@]} changed)"
+}
+
+finish_revert() {
+    rm -f "$STATE/applied/$STEP"
+    log "reverted (${#CHANGED[@]} removed)"
+}
+
+[[ $EUID -eq 0 ]] || die "run as root"
+install -d -m 700 "$STATE"
+rm -rf "$ROLLBACK"
+mkdir -p "$ROLLBACK"
+: > "$ROLLBACK/created"
+trap 'on_error $LINENO' ERR
+# (In a signal trap LINENO is 1; BASH_COMMAND is what was running.)
+trap 'on_stop "$BASH_COMMAND"' TERM INT
+
