@@ -37,11 +37,18 @@ if changed_any "$ruleset" || ! nft list table inet origin_filter > /dev/null 2>&
     systemd-run --quiet --unit="origin-firewall-rollback-${ORIGIN_STEP_HASH:0:16}" --on-active={{rollback_seconds}} \
         --timer-property=AccuracySec=1s /bin/bash /etc/origin-stack/firewall-rollback.sh "$ORIGIN_STEP_HASH"
     nft -f "$ruleset"
-    systemctl start origin-firewall.service
-    log "ruleset loaded; it rolls back in {{rollback_seconds}} s unless confirmed from a new connection"
+    loaded=1
 elif [[ $recorded != "$ORIGIN_STEP_HASH" ]]; then
     printf '%s unchanged\n' "$ORIGIN_STEP_HASH" > "$commit"
 fi
-# The rollback waits for this lock: hold it no longer than the record and the ruleset take.
+# The rollback waits for this lock: hold it no longer than the record and the ruleset take. Above all,
+# not across the start below, whose ExecStartPre is the rollback: holding it there is a deadlock.
 exec 9>&-
+# Active, so the unit's state says what is live; a unit already active is left alone (a restart would
+# run its ExecStop and leave the host unfiltered until it loads again). Its rollback finds this
+# generation armed with its timer running, and leaves it.
+systemctl start origin-firewall.service
+if [[ -v loaded ]]; then
+    log "ruleset loaded; it rolls back in {{rollback_seconds}} s unless confirmed from a new connection"
+fi
 finish_apply

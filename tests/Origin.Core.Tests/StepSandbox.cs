@@ -41,6 +41,7 @@ internal sealed class StepSandbox : IDisposable
         {
             ["PATH"] = Repo.Path("tests", "fixtures", "fake-host-tools") + ":" + Environment.GetEnvironmentVariable("PATH"),
             ["FAKE_HOST"] = Fake,
+            ["FAKE_UNIT_DIR"] = _root["/etc/systemd/system"],
         }, timeoutSeconds: timeoutSeconds);
 
     public string? Read(string hostPath) => File.Exists(this[hostPath]) ? File.ReadAllText(this[hostPath]) : null;
@@ -59,12 +60,23 @@ internal sealed class StepSandbox : IDisposable
         return result;
     }
 
-    /// <summary>A reboot forgets transient timers and what nft had loaded.</summary>
+    /// <summary>A reboot forgets transient timers, the services it had started and what nft had loaded;
+    /// then the enabled services start again, as the boot starts them.</summary>
     public void Reboot()
     {
-        if (Directory.Exists(Path.Combine(Fake, "timers"))) Directory.Delete(Path.Combine(Fake, "timers"), recursive: true);
+        foreach (var forgotten in new[] { "timers", "active" })
+            if (Directory.Exists(Path.Combine(Fake, forgotten))) Directory.Delete(Path.Combine(Fake, forgotten), recursive: true);
         File.Delete(Path.Combine(Fake, "live.nft"));
+        var enabled = Path.Combine(Fake, "enabled");
+        foreach (var unit in Directory.Exists(enabled) ? Directory.GetFiles(enabled).Select(f => Path.GetFileName(f)!).Order().ToList() : [])
+        {
+            var start = Run($"systemctl start {unit}");
+            if (start.ExitCode != 0) throw new InvalidOperationException($"{unit} failed to start at boot: {start.Output}");
+        }
     }
+
+    /// <summary>What the services started in the sandbox wrote, as their journal would have it.</summary>
+    public string Journal => File.Exists(Path.Combine(Fake, "journal")) ? File.ReadAllText(Path.Combine(Fake, "journal")) : "";
 
     /// <summary>What the fake nft has loaded, or null for no origin table.</summary>
     public string? Live => File.Exists(Path.Combine(Fake, "live.nft")) ? File.ReadAllText(Path.Combine(Fake, "live.nft")) : null;

@@ -13,8 +13,8 @@ ruleset=/etc/origin-stack/firewall.nft
 previous=/var/lib/origin-stack/firewall.previous.nft
 [[ -f $commit ]] || exit 0
 exec 9>> "$commit.lock"
-# Every holder of the lock is bounded in time (the apply and the confirm run under timeout).
-flock 9
+# The apply and the confirm hold the lock for a few commands, never across a start of the firewall unit.
+flock -w 60 9 || { echo "firewall: $commit.lock is still held after 60 s; nothing rolled back" >&2; exit 1; }
 read -r recorded state < "$commit" || exit 0
 [[ $state == armed ]] || exit 0
 if (( $# == 0 )); then
@@ -24,7 +24,8 @@ else
 fi
 
 if [[ -f $previous ]]; then
-    install -m 600 -o root -g root "$previous" "$ruleset.origin-new"
+    # Written by root, so root's; no -o/-g: chown is outside the unit's system call filter (@privileged).
+    install -m 600 "$previous" "$ruleset.origin-new"
     mv -f "$ruleset.origin-new" "$ruleset"
     /usr/sbin/nft -f "$ruleset"
 else
