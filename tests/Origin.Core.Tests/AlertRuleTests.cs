@@ -163,6 +163,9 @@ public class AlertRuleTests
             new("OriginExporterDown", "warning",
                 [new(Series("up", "origin-nginx"), Flat(1), Flat(0), Flat(1))],
                 Labels("origin-nginx"), _ => $"Prometheus cannot scrape origin-nginx ({Instance})", 120, 0),
+            new("OriginClockNotSynchronised", "warning",
+                [new(Series("node_timex_sync_status", "origin-node"), Flat(1), Flat(0), Flat(1))],
+                Labels("origin-node"), _ => "The origin's clock has not been synchronised for 10 minutes", 600, 0),
         ];
     }
 

@@ -11,7 +11,24 @@ namespace Origin.Plan.Steps;
 internal static class MonitoringStep
 {
     /// <param name="Reaches">What the exporter talks to, besides answering HTTP: the reason for its address families.</param>
-    public sealed record Exporter(string Name, string Package, ExporterSettings Settings, string AddressFamilies, string Reaches);
+    /// <param name="ReadsClock">Whether it reads the kernel clock's state with adjtimex(2), which ProtectClock= denies.</param>
+    public sealed record Exporter(string Name, string Package, ExporterSettings Settings, string AddressFamilies, string Reaches, bool ReadsClock = false);
+
+    /// <summary>
+    /// The clock lines of an exporter's sandbox. The node exporter's timex collector reads the clock's
+    /// offset and sync state with adjtimex(2) and modes 0 (node_exporter collector/timex.go), one of the
+    /// @clock calls that ProtectClock= denies (systemd src/core/execute.c, apply_protect_clock) and that
+    /// ~@privileged leaves out. Reading needs no capability; setting the clock needs CAP_SYS_TIME
+    /// (adjtimex(2)), which the empty bounding set withholds, so the clock stays as safe without it.
+    /// </summary>
+    private static string[] ClockLines(Exporter e) => e.ReadsClock
+        ?
+        [
+            "# adjtimex(2) for the timex collector (clock offset and sync state), read-only: without",
+            "# CAP_SYS_TIME (the bounding set is empty) the kernel refuses to set the clock, as ProtectClock= would.",
+            "SystemCallFilter=adjtimex",
+        ]
+        : ["ProtectClock=yes"];
 
     /// <summary>Debian's default --collector.textfile.directory (prometheus-node-exporter --help).</summary>
     public const string TextfileDir = "/var/lib/prometheus/node-exporter";
@@ -27,7 +44,7 @@ internal static class MonitoringStep
     public static IReadOnlyList<Exporter> Exporters(OriginSettings s) =>
     [
         new("node", "prometheus-node-exporter", s.Monitoring.Node, "AF_UNIX AF_INET AF_INET6 AF_NETLINK",
-            "systemd on D-Bus (--collector.systemd) and the kernel over netlink (interface statistics)"),
+            "systemd on D-Bus (--collector.systemd) and the kernel over netlink (interface statistics)", ReadsClock: true),
         new("nginx", "prometheus-nginx-exporter", s.Monitoring.Nginx, "AF_UNIX AF_INET AF_INET6", "nginx's stub_status on loopback"),
         new("redis", "prometheus-redis-exporter", s.Monitoring.Redis, "AF_UNIX AF_INET AF_INET6", "Redis on loopback"),
     ];
@@ -61,6 +78,7 @@ internal static class MonitoringStep
                 ["reaches"] = Template.Comment(e.Reaches),
                 ["environment"] = Template.Lines(environment),
                 ["address_families"] = Template.Words(e.AddressFamilies.Split(' ')),
+                ["clock"] = Template.Lines(ClockLines(e)),
             }));
         }
         files.AddRange(Collector(s));
