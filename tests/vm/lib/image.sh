@@ -1,8 +1,14 @@
 # shellcheck shell=bash
 # The base image: a fresh Debian of SUITE from Debian's packages (debootstrap), as a provider would
-# hand over a new server, plus what the rehearsal needs to drive it. Nothing of the origin is in it.
-# Sourced by ../rehearse; defines build_image, which sets IMAGE to the cached image directory and
-# BASE_STATUS to its dpkg status (mirror.sh).
+# hand over a new server, plus what the rehearsal needs to drive it, and the Debian packages the plan
+# installs. Nothing of the origin's own is in it.
+# Sourced by ../rehearse; defines build_image PACKAGE..., which sets IMAGE to the cached image
+# directory and BASE_STATUS to its dpkg status (mirror.sh).
+#
+# Why the plan's packages come with the image: under TCG, apt took 13 to 20 minutes of the VM's run
+# to install them (about 300 packages; natively, in a container, under a minute), and the VM is not
+# where their install is proven: tests/containers/converge installs them on a fresh host of each
+# release. The VM's packages step still runs; it finds them installed and adds the service user.
 
 # What a fresh Debian host has beyond debootstrap's default set: a kernel, sshd, and mdadm for the
 # RAID1 the disk rules act on. dbus for a normal systemd (systemd-run, logind).
@@ -11,7 +17,8 @@ IMAGE_PACKAGES=linux-image-amd64,systemd-sysv,udev,dbus,openssh-server,mdadm,ini
 GUEST_MIRROR=http://10.0.2.100
 
 build_image() {
-    IMAGE=$CACHE/image-$SUITE-$(key "${BASH_SOURCE[0]}" "$SUITE" "$MIRROR" "$IMAGE_PACKAGES")
+    local plan_packages=("$@")
+    IMAGE=$CACHE/image-$SUITE-$(key "${BASH_SOURCE[0]}" "$SUITE" "$MIRROR" "$IMAGE_PACKAGES" "${plan_packages[*]}")
     # shellcheck disable=SC2034 # read by mirror.sh
     BASE_STATUS=$IMAGE/dpkg.status
     if [[ -f $IMAGE/root.qcow2 ]]; then
@@ -39,6 +46,8 @@ Name=en* eth*
 Address=10.0.2.15/24
 Gateway=10.0.2.2
 NET
+    preinstall "$root" "${plan_packages[@]}" > "$tmp/preinstall.log" 2>&1 \
+        || { tail -n 30 "$tmp/preinstall.log" >&2; die "installing the plan's packages into the image failed (log: $tmp/preinstall.log)"; }
     rm -f "$root/etc/apt/sources.list" "$root"/etc/apt/sources.list.d/*
     mirror_sources "$GUEST_MIRROR" > "$root/etc/apt/sources.list.d/debian.sources"
 
@@ -82,4 +91,27 @@ UNIT
     mv "$tmp" "$IMAGE"
     find "$CACHE" -maxdepth 1 -name "image-$SUITE-*" ! -path "$IMAGE" -exec rm -rf {} +   # superseded images
     log "base image: built $IMAGE"
+}
+
+# preinstall ROOT PACKAGE...: installs the packages into the image's root as the plan's packages step
+# does (files/lib/step.sh, ensure_packages: no recommends, nothing started), from Debian's archive with
+# its updates and security updates, as the guest's mirror would serve them.
+preinstall() {
+    local root=$1 status=0 resolver=false
+    shift
+    cat > "$root/etc/apt/sources.list" <<LIST
+deb $MIRROR $SUITE main
+deb $MIRROR $SUITE-updates main
+deb $SECURITY_MIRROR $SUITE-security main
+LIST
+    if [[ ! -e $root/etc/resolv.conf ]]; then cp /etc/resolv.conf "$root/etc/resolv.conf"; resolver=true; fi
+    printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
+    chmod 755 "$root/usr/sbin/policy-rc.d"
+    mount -t proc proc "$root/proc"
+    chroot "$root" apt-get update -qq && DEBIAN_FRONTEND=noninteractive chroot "$root" \
+        apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confold "$@" || status=$?
+    umount "$root/proc"
+    rm -f "$root/usr/sbin/policy-rc.d"
+    if [[ $resolver == true ]]; then rm -f "$root/etc/resolv.conf"; fi
+    return "$status"
 }

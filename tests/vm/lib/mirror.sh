@@ -57,7 +57,8 @@ build_mirror() {
     host_apt update -qq > "$tmp/apt.log" 2>&1 || { cat "$tmp/apt.log" >&2; die "apt-get update failed"; }
     rm -f "$CACHE"/apt-"$SUITE"/cache/archives/*.deb
     host_apt install --download-only -y -qq "$@" >> "$tmp/apt.log" 2>&1 || { tail -n 30 "$tmp/apt.log" >&2; die "downloading the packages failed"; }
-    mv "$CACHE"/apt-"$SUITE"/cache/archives/*.deb "$tmp/debian/"
+    # None, where the fresh host has them all already (the VM's image: image.sh).
+    find "$CACHE/apt-$SUITE/cache/archives" -maxdepth 1 -name '*.deb' -exec mv -t "$tmp/debian/" {} +
     (cd "$tmp/debian" && dpkg-scanpackages --multiversion . 2> /dev/null > Packages && gzip -9k Packages)
     # apt wants a Release file even from a [trusted=yes] source; the checksums are all it needs.
     {
