@@ -60,10 +60,8 @@ foreach (var name in options.Configs)
             probe.Start();
             var loadEnds = DateTime.UtcNow + hold - TimeSpan.FromSeconds(1);
             var running = Task.Run(() => Wrk.Run(load, server.Port, box, channels));
-            if (viewers is not null)
-            {
-                viewerRows.AddRange(await viewers.Watch(server, channels[0], load, loadEnds));
-            }
+            // The players watch while wrk holds the step, until a second before it ends.
+            if (viewers is not null) viewerRows.AddRange(await viewers.Watch(server, channels[0], load, loadEnds));
             var wrk = await running;
             var stale = await probe.Stop();
             var (statuses, errors) = window.Read();

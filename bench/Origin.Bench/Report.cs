@@ -45,7 +45,8 @@ internal static class Report
         md.AppendLine($"| each step | wrk -t{Environment.ProcessorCount}, {held.TotalSeconds} s{(held > options.Duration ? $" (`--duration` {options.Duration.TotalSeconds} s, held longer for the players' play)" : "")}, " +
                       $"a response later than {options.Timeout.TotalSeconds} s counts as a timeout |");
         md.AppendLine("| 2xx/s | successful responses per second; errors = non-2xx responses + socket errors (connect, read, write, timeout) |");
-        md.AppendLine("| statuses sent, nginx error log | everything the server answered and logged during the step: wrk's viewers, the staleness probe and the players' requests through the edge (see Viewers) |");
+        md.AppendLine("| statuses sent, nginx error log | everything the server answered and logged during the step: wrk's viewers, the staleness probe" +
+                      $"{(options.Viewers.Any ? " and the players' requests through the edge (see Viewers)" : "")} |");
         md.AppendLine("| stale | a separate viewer polls channel 1's playlist 4 times a second through the same server: playlists older than the file on disk when asked for / playlists served |");
         md.AppendLine("| limits | `before`: soft 1024, hard 524288 as on the audited host; `audit`: LimitNOFILE=100000; `stack`: the rendered unit's LimitNOFILE. All capped at this machine's hard limit " +
                       $"({Processes.OpenFileLimit(Environment.ProcessId).Hard}) |");
@@ -102,7 +103,7 @@ internal static class Report
         md.AppendLine("| edge | a new edge stand-in at each step ([tests/Origin.Edge](tests/Origin.Edge), YARP), its cache empty, in front of the config; the players reach it from 127.0.0.1, " +
                       "and their URLs carry the token in the path as the app hands them out |");
         md.AppendLine($"| `stack` | behind the stack's own `EdgePolicy` (`cloudflare.plan` {Origin.Binding.SettingsBinder.EnumName(box.Settings.Cloudflare.Plan)}): its cache rules (the first player's requests are misses " +
-                      "that reach the loaded origin, the others' mostly hits), its URL rewrite (the token moves into the query), its rate-limiting rules" +
+                      "that reach the loaded origin, the others' mostly hits), its URL rewrite (the token moves into the query), its rate-limiting rules (which count the players together: one address)" +
                       $"{(EdgePolicy.Build(box.Settings).TokenCheck is null ? " (this plan has no token rule at the edge)" : " and its token rule")}; nginx checks the token of every miss and takes the player's address from `CF-Connecting-IP` |");
         md.AppendLine("| `before`, `audit` | behind the audited host's Cloudflare: no cache rule, and Cloudflare's default cached extensions hold neither `.m3u8` nor `.ts` (AUDIT-NOTES #13), " +
                       "so every player request reaches the loaded origin; no rate limiting, no token rule. Only the stack's URL rewrite is kept, so the URLs are the same: " +

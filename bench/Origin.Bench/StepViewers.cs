@@ -55,7 +55,7 @@ internal sealed class StepViewers(OriginBox box, HlsJsPlayers browser, ViewerOpt
         var pages = opened.Where(o => o.Page is not null).Select(o => o.Page!).ToList();
         try
         {
-            var hlsJs = (await Audience.Watch(pages, options.Play, until)).Concat(opened.Where(o => o.Failed is not null).Select(o => o.Failed!)).ToList();
+            var hlsJs = (await Record(pages, until)).Concat(opened.Where(o => o.Failed is not null).Select(o => o.Failed!)).ToList();
             var left = until - DateTime.UtcNow;
             var ffmpegs = ffmpeg is null ? [] : new[] { await ffmpeg.Finish(left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1)) };
             foreach (var record in hlsJs.Concat(ffmpegs)) Console.WriteLine($"  {server.Name} {load.Kind}s {load.Connections}: {record}");
@@ -78,7 +78,23 @@ internal sealed class StepViewers(OriginBox box, HlsJsPlayers browser, ViewerOpt
         }
         catch (PlaywrightException e)
         {
-            return (null, new ViewerRecord("hls.js", null, [], [], [], [$"page: {e.Message.Split('\n')[0]}"], TimeSpan.Zero));
+            return (null, Failed("page", e));
         }
     }
+
+    /// <summary>A page Chromium lost while it was watched fails its step's row, not the whole benchmark.</summary>
+    private async Task<IReadOnlyList<ViewerRecord>> Record(IReadOnlyList<HlsJsViewer> pages, DateTime until)
+    {
+        try
+        {
+            return await Audience.Watch(pages, options.Play, until);
+        }
+        catch (PlaywrightException e)
+        {
+            return pages.Select(_ => Failed("recording", e)).ToList();
+        }
+    }
+
+    private static ViewerRecord Failed(string what, PlaywrightException e) =>
+        new("hls.js", null, [], [], [], [$"{what}: {e.Message.Split('\n')[0]}"], TimeSpan.Zero);
 }
