@@ -26,7 +26,11 @@ internal sealed partial record ViewerRow(
     [GeneratedRegex(@"^\[(\w+) @ 0x[0-9a-f]+\] ")]
     private static partial Regex FfmpegContext();
 
-    private static string Fold(string error) => FfmpegContext().Replace(error, "[$1] ");
+    /// <summary>A URL in a message: only its file name is kept (not the edge's port, nor the viewer's token in its path or query).</summary>
+    [GeneratedRegex(@"https?://[^\s']*/([^\s'/?]+)(?:\?[^\s']*)?")]
+    private static partial Regex Url();
+
+    private static string Fold(string error) => Url().Replace(FfmpegContext().Replace(error, "[$1] "), "…/$1");
 
     /// <summary>The median of the first frames: the middle one, or the mean of the middle two.</summary>
     public double? FirstFrameMedian => FirstFrames.Count == 0 ? null

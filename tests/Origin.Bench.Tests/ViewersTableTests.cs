@@ -72,6 +72,19 @@ public sealed class ViewersTableTests
     }
 
     [Fact]
+    public void An_error_keeps_the_file_name_of_its_url_not_the_viewers_token()
+    {
+        const string token = "1796128825-bz2wzwnEXrTL7Gox2IG4aNhHXBz0G4HZGCyuDHfRcAw";
+        var row = ViewerRow.Summarize("segment", 1000, "audit", "FFmpeg",
+            [Player(null, 30, errors: [$"[hls @ 0x55d4d681bc40] Error when loading first segment 'http://127.0.0.1:34691/live/{token}/stream_1_1796128735.ts'",
+                                        $"Opening 'http://127.0.0.1:34691/live/stream_1.m3u8?channel=1&verify={token}' failed"])]);
+
+        // Equally frequent: in ordinal order.
+        Assert.Equal(["Opening '…/stream_1.m3u8' failed (x1)", "[hls] Error when loading first segment '…/stream_1_1796128735.ts' (x1)"], row.Errors);
+        Assert.DoesNotContain(token, ViewersTable.Render([row]));
+    }
+
+    [Fact]
     public void Only_the_most_frequent_errors_are_shown_with_the_number_left_out()
     {
         var errors = new[] { "a", "b", "b", "c", "c", "c", "d", "e" };
