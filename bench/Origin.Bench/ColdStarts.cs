@@ -74,6 +74,7 @@ internal static class ColdStarts
         return md.ToString();
     }
 
-    private static string PlayerVersion() =>
+    /// <summary>The hls.js version tests/players pins.</summary>
+    internal static string PlayerVersion() =>
         System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(PlayerPage.Directory, "package.json"))).RootElement.GetProperty("dependencies").GetProperty("hls.js").GetString() ?? "";
 }

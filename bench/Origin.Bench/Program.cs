@@ -1,7 +1,10 @@
 using Origin.Bench;
 using Origin.Box;
+using Origin.Edge;
+using Origin.Viewers;
 
 // bench/run [--duration S] [--ladder 1000,2000,...] [--configs before,audit,stack] [--kinds playlist,segment] [--timeout S]
+//           [--viewers N] [--play S] [--ffmpeg] (real players during each step; --viewers 0: none)
 //           [--set section.key=value]... (renders the stack with that change) [--out FILE]
 if (args is ["cold-starts", .. var rest])
 {
@@ -23,6 +26,9 @@ await using var box = await OriginBox.Start(productionBitrate: true, options.Set
 
 string[] channels = ["1", "2"];
 foreach (var channel in channels) await box.StartChannel(channel, "198.19.255.253");
+// Warm channels: a full playlist window before the first step (the players join channel 1).
+await Poll.Until(() => channels.All(c => Playlist.ReadFile(box.PlaylistFile(c))?.Segments.Count >= box.Hls.ListSize),
+    TimeSpan.FromSeconds(box.Hls.SegmentSeconds * (box.Hls.ListSize + 4)), $"the channels list {box.Hls.ListSize} segments");
 // One token per viewer, as many viewers as the largest step has connections: viewer n watches channel
 // n mod 2 with the query the edge hands on. Tokens are per channel and issue second, so each viewer's is
 // issued in a second of its own, counted back from a minute ago (well inside the token lifetime).
@@ -37,6 +43,10 @@ var probeToken = box.Token(channels[0]);
 
 var segment = box.Hls.SegmentSeconds * 1000;
 var results = new List<StepResult>();
+var viewerRows = new List<ViewerRow>();
+await using var browser = options.Viewers.Any ? await HlsJsPlayers.Launch(EdgePolicy.Build(box.Settings).RecordName) : null;
+var viewers = browser is null ? null : new StepViewers(box, browser, options.Viewers);
+var hold = options.StepDuration(box.Hls);
 foreach (var name in options.Configs)
 {
     await using var server = await Contenders.Start(name, box);
@@ -44,11 +54,15 @@ foreach (var name in options.Configs)
         foreach (var connections in options.Ladder)
         {
             // A player reloads the playlist at most twice per target duration and fetches one segment per target duration.
-            var load = new Wrk.Load(kind, connections, tokensFile, kind == "playlist" ? segment / 2 : segment, options.Duration, options.Timeout);
+            var load = new Wrk.Load(kind, connections, tokensFile, kind == "playlist" ? segment / 2 : segment, hold, options.Timeout);
             var window = new LogWindow(server);
             await using var probe = new StalenessProbe(box, server.Port, channels[0], "198.19.255.254", probeToken);
             probe.Start();
-            var wrk = await Task.Run(() => Wrk.Run(load, server.Port, box, channels));
+            var loadEnds = DateTime.UtcNow + hold - TimeSpan.FromSeconds(1);
+            var running = Task.Run(() => Wrk.Run(load, server.Port, box, channels));
+            // The players watch while wrk holds the step, until a second before it ends.
+            if (viewers is not null) viewerRows.AddRange(await viewers.Watch(server, channels[0], load, loadEnds));
+            var wrk = await running;
             var stale = await probe.Stop();
             var (statuses, errors) = window.Read();
             var result = new StepResult(name, load, wrk, stale, statuses, errors);
@@ -57,7 +71,7 @@ foreach (var name in options.Configs)
             await Quiesce(box, options.Cooldown);
         }
 }
-Report.Write(options, box, results);
+Report.Write(options, box, results, viewerRows);
 LadderChart.Draw(results.Select(r => new LadderChart.Point(r.Load.Kind, r.Config, r.Load.Connections, r.Wrk.OkPerSecond, r.Wrk.P99Us / 1000.0)).ToList(),
     LadderChart.PathBeside(options.Out));
 Console.WriteLine($"wrote {options.Out} and {LadderChart.PathBeside(options.Out)}");
@@ -97,12 +111,16 @@ internal static class BenchFiles
 
 internal sealed record Options(
     TimeSpan Duration, TimeSpan Timeout, TimeSpan Cooldown, IReadOnlyList<int> Ladder, IReadOnlyList<string> Configs, IReadOnlyList<string> Kinds,
-    IReadOnlyList<(string Key, string Value)> Sets, string Out, string CommandLine)
+    ViewerOptions Viewers, IReadOnlyList<(string Key, string Value)> Sets, string Out, string CommandLine)
 {
+    /// <summary>How long wrk holds each step: --duration, or longer if the players need it.</summary>
+    public TimeSpan StepDuration(Origin.Settings.HlsSettings hls) => Viewers.Hold(hls) > Duration ? Viewers.Hold(hls) : Duration;
+
     public static Options Parse(string[] args)
     {
         var o = new Options(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(3), [1000, 2000, 4000, 8000, 16000],
-            Contenders.Names, ["playlist", "segment"], [], Path.Combine(Repo.Root, "BENCHMARKS.md"), string.Join(' ', ["bench/run", .. args]));
+            Contenders.Names, ["playlist", "segment"], new ViewerOptions(2, Ffmpeg: false, TimeSpan.FromSeconds(30)),
+            [], Path.Combine(Repo.Root, "BENCHMARKS.md"), string.Join(' ', ["bench/run", .. args]));
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -114,6 +132,9 @@ internal sealed record Options(
                 "--configs" => o with { Configs = Next().Split(',') },
                 "--kinds" => o with { Kinds = Next().Split(',') },
                 "--out" => o with { Out = Path.GetFullPath(Next()) },
+                "--viewers" => int.Parse(Next()) is var n and >= 0 ? o with { Viewers = o.Viewers with { HlsJs = n } } : throw new ArgumentException("--viewers takes 0 or more"),
+                "--play" => o with { Viewers = o.Viewers with { Play = TimeSpan.FromSeconds(int.Parse(Next())) } },
+                "--ffmpeg" => o with { Viewers = o.Viewers with { Ffmpeg = true } },
                 "--set" => Next() is var set && set.IndexOf('=') is var eq and > 0
                     ? o with { Sets = [.. o.Sets, (set[..eq], set[(eq + 1)..])] }
                     : throw new ArgumentException("--set takes section.key=value"),

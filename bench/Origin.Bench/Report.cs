@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Origin.Box;
+using Origin.Edge;
+using Origin.Viewers;
 
 namespace Origin.Bench;
 
@@ -13,8 +15,8 @@ internal static class Report
     private const string Begin = "<!-- bench/run writes from here -->";
     private const string End = "<!-- bench/run writes up to here -->";
 
-    public static void Write(Options options, OriginBox box, IReadOnlyList<StepResult> results) =>
-        WriteSection(options.Out, Begin, End, Generate(options, box, results));
+    public static void Write(Options options, OriginBox box, IReadOnlyList<StepResult> results, IReadOnlyList<ViewerRow> viewers) =>
+        WriteSection(options.Out, Begin, End, Generate(options, box, results) + Viewers(options, box, viewers));
 
     /// <summary>Replaces what lies between two marker lines of <paramref name="path"/>.</summary>
     public static void WriteSection(string path, string begin, string end, string generated)
@@ -39,8 +41,12 @@ internal static class Report
                       "`stack`: the rendered prod nginx.conf and units (the loopback origin of tests/Origin.Box, paths and ports relocated) |");
         md.AppendLine($"| viewers | one per connection: its own `CF-Connecting-IP` (from loopback, listed as Cloudflare's in the render) and its own token for its channel (the edge's rewritten query), issued in a second of its own |");
         md.AppendLine($"| pacing | a connection waits {segmentMs / 2} ms between playlist requests (a player reloads at most twice per target duration) and {segmentMs} ms between segment requests (one segment per target duration); segments are one of the newest three listed. N connections so offer at most N playlists or N/2 segments a second |");
-        md.AppendLine($"| each step | wrk -t{Environment.ProcessorCount}, {options.Duration.TotalSeconds} s, a response later than {options.Timeout.TotalSeconds} s counts as a timeout |");
+        var held = options.StepDuration(s.Hls);
+        md.AppendLine($"| each step | wrk -t{Environment.ProcessorCount}, {held.TotalSeconds} s{(held > options.Duration ? $" (`--duration` {options.Duration.TotalSeconds} s, held longer for the players' play)" : "")}, " +
+                      $"a response later than {options.Timeout.TotalSeconds} s counts as a timeout |");
         md.AppendLine("| 2xx/s | successful responses per second; errors = non-2xx responses + socket errors (connect, read, write, timeout) |");
+        md.AppendLine("| statuses sent, nginx error log | everything the server answered and logged during the step: wrk's viewers, the staleness probe" +
+                      $"{(options.Viewers.Any ? " and the players' requests through the edge (see Viewers)" : "")} |");
         md.AppendLine("| stale | a separate viewer polls channel 1's playlist 4 times a second through the same server: playlists older than the file on disk when asked for / playlists served |");
         md.AppendLine("| limits | `before`: soft 1024, hard 524288 as on the audited host; `audit`: LimitNOFILE=100000; `stack`: the rendered unit's LimitNOFILE. All capped at this machine's hard limit " +
                       $"({Processes.OpenFileLimit(Environment.ProcessId).Hard}) |");
@@ -71,6 +77,44 @@ internal static class Report
             md.AppendLine($"| {step.Key.Kind}s, {step.Key.Connections} | {Mark(stack.Errors == 0)} {stack.Errors} | {Mark(stack.Stale.Stale == 0 && stack.Stale.Samples > 0)} {stack.Stale} | " +
                           $"{Versus(step.MaxBy(r => r.Wrk.OkPerSecond))} | {Versus(step.Where(r => r.Errors == 0).MaxBy(r => r.Wrk.OkPerSecond))} |");
         }
+        return md.ToString();
+    }
+
+    /// <summary>The viewers' table and what its rows mean.</summary>
+    private static string Viewers(Options options, OriginBox box, IReadOnlyList<ViewerRow> rows)
+    {
+        var (v, hls) = (options.Viewers, box.Hls);
+        var md = new StringBuilder();
+        md.AppendLine();
+        md.AppendLine("### Viewers");
+        md.AppendLine();
+        if (!v.Any)
+        {
+            md.AppendLine("Not run (`--viewers 0`).");
+            return md.ToString();
+        }
+        md.AppendLine($"Real players during each step above: {v.HlsJs} hls.js {ColdStarts.PlayerVersion()} (its default configuration) in Chromium{(v.Ffmpeg ? " and one FFmpeg" : "")}, " +
+                      $"joining {ViewerOptions.JoinAfter.TotalSeconds:F0} s after the step's load began and watched until each has played {v.Play.TotalSeconds:F0} s from its first frame " +
+                      "or the load ends (\"watched\" says which).");
+        md.AppendLine();
+        md.AppendLine("| | |");
+        md.AppendLine("|---|---|");
+        md.AppendLine($"| channel | warm: channel 1, running a full playlist window ({hls.ListSize} segments of {hls.SegmentSeconds} s) before the first step, and watched by half of wrk's viewers during it |");
+        md.AppendLine("| edge | a new edge stand-in at each step ([tests/Origin.Edge](tests/Origin.Edge), YARP), its cache empty, in front of the config; the players reach it from 127.0.0.1, " +
+                      "and their URLs carry the token in the path as the app hands them out |");
+        md.AppendLine($"| `stack` | behind the stack's own `EdgePolicy` (`cloudflare.plan` {Origin.Binding.SettingsBinder.EnumName(box.Settings.Cloudflare.Plan)}): its cache rules (the first player's requests are misses " +
+                      "that reach the loaded origin, the others' mostly hits), its URL rewrite (the token moves into the query), its rate-limiting rules (which count the players together: one address)" +
+                      $"{(EdgePolicy.Build(box.Settings).TokenCheck is null ? " (this plan has no token rule at the edge)" : " and its token rule")}; nginx checks the token of every miss and takes the player's address from `CF-Connecting-IP` |");
+        md.AppendLine("| `before`, `audit` | behind the audited host's Cloudflare: no cache rule, and Cloudflare's default cached extensions hold neither `.m3u8` nor `.ts` (AUDIT-NOTES #13), " +
+                      "so every player request reaches the loaded origin; no rate limiting, no token rule. Only the stack's URL rewrite is kept, so the URLs are the same: " +
+                      "these configs ignore the token in the query. Without realip they see the edge's requests and wrk's from one address: audit's per-address limits count the players with wrk's viewers |");
+        md.AppendLine("| first frame | from hls.js's `loadSource` (FFmpeg: its start) to the first decoded frame: median / max over the players that had one |");
+        md.AppendLine($"| stalls | waits after the first frame that began with less than {ViewerRecord.StarvedBelowSeconds} s buffered ahead, summed over the players, and their total length " +
+                      "(a stall still going on when the player is recorded counts as far as it lasted; waits with media buffered, a decoder on these loaded cores, are not counted) |");
+        md.AppendLine("| errors | the players' error events (hls.js's, non-fatal ones included; FFmpeg's error lines), distinct, with counts |");
+        md.AppendLine("| machine | players, Chromium, the edge stand-in, wrk and nginx share these cores: at the heaviest steps the players are starved of CPU too |");
+        md.AppendLine();
+        md.Append(ViewersTable.Render(rows));
         return md.ToString();
     }
 

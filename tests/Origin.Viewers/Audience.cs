@@ -24,10 +24,11 @@ public sealed class Audience(OriginBox box, EdgeServer edge, HlsJsPlayers browse
     public async Task<FfmpegViewer> Ffmpeg(string channel, TimeSpan play) =>
         FfmpegViewer.Start(await PlaylistUrl(channel), HostName, play + TimeSpan.FromSeconds(box.Hls.SegmentSeconds * box.Hls.ListSize));
 
-    /// <summary>Waits until every page has played <paramref name="play"/> from its first frame (bounded), then records them.</summary>
-    public static async Task<ViewerRecord[]> Watch(IReadOnlyList<HlsJsViewer> pages, TimeSpan play)
+    /// <summary>Waits until every page has played <paramref name="play"/> from its first frame, then records them;
+    /// at the latest at <paramref name="until"/> (by default 40 s more than the play).</summary>
+    public static async Task<ViewerRecord[]> Watch(IReadOnlyList<HlsJsViewer> pages, TimeSpan play, DateTime? until = null)
     {
-        var deadline = DateTime.UtcNow + play + TimeSpan.FromSeconds(40);
+        var deadline = until ?? DateTime.UtcNow + play + TimeSpan.FromSeconds(40);
         while (DateTime.UtcNow < deadline)
         {
             var records = await Task.WhenAll(pages.Select(p => p.Record()));

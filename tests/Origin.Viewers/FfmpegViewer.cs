@@ -79,8 +79,10 @@ public sealed partial class FfmpegViewer : IAsyncDisposable
         catch (OperationCanceledException)
         {
             _process.Kill(entireProcessTree: true);
-            lock (_errors) _errors.Add($"ffmpeg still running after {deadline.TotalSeconds:F0} s");
+            lock (_errors) _errors.Add($"ffmpeg still running after {_clock.Elapsed.TotalSeconds:F0} s");
         }
+        // Killed or not: its exit code is there only once it has been reaped.
+        await _process.WaitForExitAsync();
         await _readers;
         if (_process.ExitCode != 0 && _errors.Count == 0) _errors.Add($"ffmpeg exited with {_process.ExitCode}");
         return Replay();
