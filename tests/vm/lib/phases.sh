@@ -32,10 +32,12 @@ change() {
     local name allowed touched what prefix path strays=0
     local -a changed
     render "$BUNDLE2" "${CHANGE[@]}"
+    # Of the steps this environment runs (step_names): one it skips was never applied here, so
+    # neither its new apply nor its old revert has anything to act on.
     mapfile -t changed < <(jq -r --slurpfile old "$BUNDLE/plan.json" \
         '.steps[] | .name as $n | .hash as $h | select(($old[0].steps[] | select(.name == $n) | .hash) != $h) | .name' \
-        "$BUNDLE2/plan.json")
-    (( ${#changed[@]} > 0 )) || die "${CHANGE[*]} changes no step's hash"
+        "$BUNDLE2/plan.json" | grep -xF -f <(step_names "$BUNDLE2"))
+    (( ${#changed[@]} > 0 )) || die "${CHANGE[*]} changes no step's hash that this environment runs"
     log "  ${CHANGE[*]}: the hash changed for: ${changed[*]}"
     snapshot "$BUNDLE" "$RUN/snapshot.before-change"
     converge "$BUNDLE2" change "${changed[@]}"
