@@ -41,6 +41,7 @@ public sealed class UnitProcess : IAsyncDisposable
         ["LockPersonality"] = Sandbox, ["MemoryDenyWriteExecute"] = Sandbox, ["ReadWritePaths"] = Sandbox,
         ["ReadWriteDirectories"] = Sandbox, ["NoExecPaths"] = Sandbox, ["ExecPaths"] = Sandbox,
         ["CapabilityBoundingSet"] = Sandbox, ["SystemCallArchitectures"] = Sandbox, ["SystemCallFilter"] = Sandbox,
+        ["SystemCallErrorNumber"] = Sandbox,
         ["RemoveIPC"] = Sandbox, ["ProcSubset"] = Sandbox, ["KeyringMode"] = Sandbox, ["PrivateNetwork"] = Sandbox,
         ["IPAddressDeny"] = Sandbox,
     };
