@@ -16,7 +16,9 @@ read -r recorded state 2> /dev/null < "$commit" || fail "no firewall apply is on
 case $state in
     armed)
         systemctl stop "origin-firewall-rollback-${generation:0:16}.timer"
-        printf '%s confirmed\n' "$generation" > "$commit"
+        # Whole, as the apply writes it (lib.sh, record).
+        printf '%s confirmed\n' "$generation" > "$commit.origin-new"
+        mv -f "$commit.origin-new" "$commit"
         echo "firewall: confirmed from a new connection; rollback cancelled" >&2 ;;
     confirmed | unchanged)
         echo "firewall: generation $generation is $state" >&2 ;;

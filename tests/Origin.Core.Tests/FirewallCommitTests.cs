@@ -122,6 +122,33 @@ public sealed class FirewallCommitTests : IDisposable
         Assert.NotEqual(0, Confirm(Second).ExitCode);
     }
 
+    /// <summary>
+    /// A host that loses power anywhere in an apply boots the last confirmed ruleset: the new one
+    /// reaches the disk, which is what the boot loads, only once its rollback is armed.
+    /// </summary>
+    [Theory]
+    [InlineData("nft -c")]
+    [InlineData("systemctl stop origin-firewall-rollback-")]
+    [InlineData("systemd-run")]
+    [InlineData("nft -f")]
+    [InlineData("systemctl start origin-firewall.service")]
+    public void A_power_cut_anywhere_in_an_apply_boots_the_last_confirmed_ruleset(string during)
+    {
+        ApplyAndConfirm(First);
+        var cut = Path.Combine(_host.Fake, "power-off");
+        File.WriteAllText(cut, during);
+        _host.Stage(Second);
+
+        var apply = _host.Run(Second.ApplyCommand);
+        _host.Reboot();
+
+        Assert.False(File.Exists(cut), $"the apply never ran {during}: {apply.Output}");
+        Assert.NotEqual(0, apply.ExitCode);
+        Assert.Equal(RulesetOf(First), _host.Live);
+        Assert.Equal(RulesetOf(First), _host.Read(Ruleset));
+        Assert.NotEqual(0, Confirm(Second).ExitCode);
+    }
+
     [Fact]
     public void The_apply_starts_the_firewall_unit_whose_rollback_leaves_the_armed_ruleset_alone()
     {

@@ -35,7 +35,8 @@ lockout() {
     # the timer, the rollback writes "rolled-back". The host's view adds uploads and SSH round trips,
     # which vary with the load on this machine (the containers run beside the VM).
     armed_at=$(guest 'stat -c %Y /var/lib/origin-stack/firewall.commit' < /dev/null)
-    # The open connection watches the rollback fire.
+    # The open connection watches the rollback fire. Every read finds a whole record (lib.sh, record):
+    # an empty state is a defect, as a boot that found the record so would roll nothing back.
     until state=$(guest "cut -d' ' -f2 /var/lib/origin-stack/firewall.commit" < /dev/null) && [[ $state != armed ]]; do
         (( $(guest 'date +%s' < /dev/null) - armed_at < ROLLBACK_SECONDS + 60 )) || break
         sleep 2

@@ -167,9 +167,16 @@ begin_revert() {
     fi
 }
 
+# record PATH TEXT: replace a record of the stack's state whole. A reader, or the boot after a crash,
+# finds the old text or the new one, never the empty file a truncating write leaves for a moment.
+record() {
+    printf '%s\n' "$2" > "$1.origin-new"
+    mv -f -- "$1.origin-new" "$1"
+}
+
 finish_apply() {
     mkdir -p "$STATE/applied"
-    printf '%s\n' "${ORIGIN_STEP_HASH:-unknown}" > "$STATE/applied/$STEP"
+    record "$STATE/applied/$STEP" "${ORIGIN_STEP_HASH:-unknown}"
     log "applied (${#CHANGED[@]} changed)"
 }
 

@@ -35,5 +35,7 @@ else
     systemctl disable --quiet --no-reload origin-firewall.service 2> /dev/null || true
 fi
 rm -f /var/lib/origin-stack/applied/firewall
-printf '%s rolled-back\n' "$recorded" > "$commit"
+# Whole, as the apply writes it (lib.sh, record): a reader never finds the record empty.
+printf '%s rolled-back\n' "$recorded" > "$commit.origin-new"
+mv -f "$commit.origin-new" "$commit"
 echo "firewall: generation $recorded was not confirmed within 120 s; the previous ruleset is back, live and on disk" >&2
