@@ -169,9 +169,14 @@ begin_revert() {
 
 # record PATH TEXT: replace a record of the stack's state whole. A reader, or the boot after a crash,
 # finds the old text or the new one, never the empty file a truncating write leaves for a moment.
+# The text and the rename are on disk when this returns (sync(1) of the file, then of its directory:
+# fsync(2) says a file's entry needs its directory synced too), so what the caller does next, such
+# as the firewall placing a new ruleset once "armed" is recorded, never reaches the disk first.
 record() {
     printf '%s\n' "$2" > "$1.origin-new"
+    sync -- "$1.origin-new"
     mv -f -- "$1.origin-new" "$1"
+    sync -- "${1%/*}"
 }
 
 finish_apply() {

@@ -18,7 +18,9 @@ case $state in
         systemctl stop "origin-firewall-rollback-${generation:0:16}.timer"
         # Whole, as the apply writes it (lib.sh, record).
         printf '%s confirmed\n' "$generation" > "$commit.origin-new"
+        sync "$commit.origin-new"
         mv -f "$commit.origin-new" "$commit"
+        sync "${commit%/*}"
         echo "firewall: confirmed from a new connection; rollback cancelled" >&2 ;;
     confirmed | unchanged)
         echo "firewall: generation $generation is $state" >&2 ;;

@@ -35,7 +35,10 @@ else
     systemctl disable --quiet --no-reload origin-firewall.service 2> /dev/null || true
 fi
 rm -f /var/lib/origin-stack/applied/firewall
-# Whole, as the apply writes it (lib.sh, record): a reader never finds the record empty.
+# Whole and on disk, as the apply writes it (lib.sh, record): a reader never finds the record empty.
+# fsync is in the unit's @system-service filter (its @sync group: systemd src/shared/seccomp-util.c).
 printf '%s rolled-back\n' "$recorded" > "$commit.origin-new"
+sync "$commit.origin-new"
 mv -f "$commit.origin-new" "$commit"
+sync "${commit%/*}"
 echo "firewall: generation $recorded was not confirmed within 120 s; the previous ruleset is back, live and on disk" >&2
