@@ -5,6 +5,7 @@ using Origin.Binding;
 using Origin.Plan;
 using Origin.Settings;
 using Origin.Tokens;
+using StackExchange.Redis;
 
 namespace Origin.Box;
 
@@ -30,7 +31,8 @@ public sealed class OriginBox : IAsyncDisposable
     public BoxPorts Ports { get; } = BoxPorts.Pick();
     public Relocation Relocation { get; }
     public IReadOnlyList<PlacedFile> Placed => _placed;
-    public RedisClient Redis { get; }
+    /// <summary>The box's Redis as the API sees it (its password), for the tests' own reads.</summary>
+    public IDatabase Redis => _redis.GetDatabase();
     /// <summary>Requests to nginx, as the edge sends them.</summary>
     public LoopbackHttp Edge { get; }
     /// <summary>Requests straight to the API, past nginx.</summary>
@@ -41,6 +43,7 @@ public sealed class OriginBox : IAsyncDisposable
 
     private readonly List<PlacedFile> _placed = [];
     private readonly string _redisPassword = RandomWord(32);
+    private readonly ConnectionMultiplexer _redis;
 
     /// <summary>The key tokens are issued with (origin:tokenSecret).</summary>
     public string TokenKey { get; } = RandomWord(40);
@@ -56,7 +59,14 @@ public sealed class OriginBox : IAsyncDisposable
         Settings = OriginConfig.Load(sections).Valid;
         Plan = HostPlan.Build(Settings, LoadRanges(Repo.LoopbackEdgeRanges));
         Relocation = Relocation.For(Settings, Root, Ports);
-        Redis = new RedisClient(Ports.Redis, _redisPassword);
+        // Not connected yet: the client keeps trying in the background until Redis serves (AbortOnConnectFail).
+        _redis = ConnectionMultiplexer.Connect(new ConfigurationOptions
+        {
+            EndPoints = { { "127.0.0.1", Ports.Redis } },
+            Password = _redisPassword,
+            AbortOnConnectFail = false,
+            AllowAdmin = true, // INFO, for the readiness below
+        });
         Edge = new LoopbackHttp(Ports.Http);
         ApiDirect = new LoopbackHttp(Ports.Api);
     }
@@ -107,13 +117,27 @@ public sealed class OriginBox : IAsyncDisposable
 
     /// <summary>
     /// Replaces the token keys file as a converge supplies it (the current key first), then reloads nginx
-    /// as the nginx-config step does (SIGHUP: its master reads the keys with the new configuration).
+    /// as the nginx-config step does (its master reads the keys with the new configuration).
     /// </summary>
-    public void RotateTokenKeys(string current, string? previous)
+    public async Task RotateTokenKeys(string current, string? previous)
     {
         var keys = Plan["nginx-config"].Supplied.Single(f => f.Supply == Supply.TokenKeys);
         File.WriteAllText(Root[keys.Path], keys.Render(Supplies.JoinTokenKeys(current, previous)));
-        if (!Processes.Signal(Nginx.MainPid, Processes.SigHup)) throw new InvalidOperationException("could not signal nginx's master to reload");
+        await ReloadNginx();
+    }
+
+    /// <summary>
+    /// `systemctl reload nginx` (the unit's ExecReload=), done when nginx says a reload is done: the
+    /// master starts workers with the new configuration and asks the old ones to shut down gracefully
+    /// (https://nginx.org/en/docs/control.html, "Changing Configuration"). Until the last old worker has
+    /// gone, a request on a kept-alive connection may still be answered with the old configuration.
+    /// </summary>
+    public async Task ReloadNginx()
+    {
+        var before = NginxWorkers();
+        await Nginx.Reload(TimeSpan.FromSeconds(20));
+        await Poll.Until(() => NginxWorkers() is { Count: > 0 } now && !now.Intersect(before).Any(),
+            TimeSpan.FromSeconds(20), "nginx's old workers to be replaced by the reloaded ones");
     }
 
     /// <summary>
@@ -134,13 +158,13 @@ public sealed class OriginBox : IAsyncDisposable
 
     /// <summary>The pid of the channel's FFmpeg as the API recorded it, if it runs.</summary>
     public async Task<int?> FfmpegPid(string channel) =>
-        (await Redis.HashGetAll($"stream:{channel}")).TryGetValue("pid", out var pid) ? int.Parse(pid) : null;
+        (int?)await Redis.HashGetAsync($"stream:{channel}", "pid");
 
     /// <summary>Requests and accepted TCP connections the API counted (its /api/stats, read from Redis so reading does not count).</summary>
     public async Task<(long Requests, long Connections)> ApiCounters()
     {
-        var values = (object?[])(await Redis.Call("MGET", "api:requests", "api:connections"))!;
-        return (long.Parse((string?)values[0] ?? "0"), long.Parse((string?)values[1] ?? "0"));
+        var values = await Redis.StringGetAsync(["api:requests", "api:connections"]);
+        return ((long?)values[0] ?? 0, (long?)values[1] ?? 0);
     }
 
     /// <summary>What origin-hls-cleanup.timer starts, once.</summary>
@@ -226,7 +250,7 @@ public sealed class OriginBox : IAsyncDisposable
 
     private async Task StartServices()
     {
-        RedisServer = await UnitProcess.Start(Unit("redis-server"), Root, async () => (string?)await Redis.Call("PING") == "PONG", StartTimeout);
+        RedisServer = await UnitProcess.Start(Unit("redis-server"), Root, RedisServes, StartTimeout);
         using var status = new LoopbackHttp(Ports.Status);
         Api = await UnitProcess.Start(Unit("stream-api"), Root,
             async () => (await ApiDirect.GetText("/api/health", null)).Status == HttpStatusCode.OK, StartTimeout,
@@ -238,6 +262,24 @@ public sealed class OriginBox : IAsyncDisposable
             });
         Nginx = await UnitProcess.Start(Unit("nginx"), Root,
             async () => (await status.GetText("/stub_status", null)).Status == HttpStatusCode.OK, StartTimeout);
+    }
+
+    /// <summary>
+    /// Redis serves once it has loaded its dataset: until then it answers every command but a few
+    /// (INFO among them) with a LOADING error. INFO's persistence section says `loading:0` when
+    /// the load is over (https://redis.io/docs/latest/commands/info/, "loading").
+    /// </summary>
+    public async Task<bool> RedisServes()
+    {
+        try
+        {
+            var persistence = await _redis.GetServer("127.0.0.1", Ports.Redis).InfoAsync("persistence");
+            return persistence.SelectMany(section => section).Any(kv => kv is { Key: "loading", Value: "0" });
+        }
+        catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
+        {
+            return false; // not up yet: the client reconnects by itself
+        }
     }
 
     /// <summary>A self-signed certificate in place of the Origin CA one; the key where the TLS step makes it.</summary>
@@ -263,7 +305,7 @@ public sealed class OriginBox : IAsyncDisposable
             if (service is not null) await service.DisposeAsync();
         Edge.Dispose();
         ApiDirect.Dispose();
-        Redis.Dispose();
+        await _redis.DisposeAsync();
         Root.Dispose();
     }
 }

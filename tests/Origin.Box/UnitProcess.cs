@@ -4,10 +4,12 @@ using System.Globalization;
 namespace Origin.Box;
 
 /// <summary>
-/// A service run from its (relocated) systemd unit the way systemd would run it, minus what only
-/// systemd can do: the environment files, working directory, LimitNOFILE (raised with prlimit, as
-/// root, like systemd), ExecStartPre/ExecStart/ExecReload/ExecStop/ExecStopPost, Type simple/notify/forking with PIDFile,
-/// Restart= after RestartSec, and a stop that ends the whole process group (KillMode's control group).
+/// A service launched from its (relocated) systemd unit, with what the box's tests need of it and
+/// nothing more: the environment files, working directory, LimitNOFILE (raised with prlimit, as root,
+/// like systemd), ExecStartPre/ExecStart/ExecReload/ExecStop/ExecStopPost, Type simple/notify/forking
+/// with PIDFile, and a stop that ends the whole process group. It is a launcher, not a supervisor:
+/// what rests on systemd's semantics (Restart=, KillMode=, readiness, the sandbox) is checked under
+/// the real systemd in the containers (tests/vm/lib/assert-restarts.sh, assert-sandbox.sh).
 /// Every other directive must be listed in <see cref="SystemdOnly"/>, so a new one is a decision.
 /// </summary>
 public sealed class UnitProcess : IAsyncDisposable
@@ -15,10 +17,11 @@ public sealed class UnitProcess : IAsyncDisposable
     public static readonly IReadOnlySet<string> Honoured = new HashSet<string>
     {
         "Type", "ExecStartPre", "ExecStart", "ExecReload", "ExecStop", "ExecStopPost", "PIDFile", "WorkingDirectory", "EnvironmentFile",
-        "LimitNOFILE", "KillMode", "Restart", "RestartSec", "RuntimeDirectory", "StateDirectory",
+        "LimitNOFILE", "RuntimeDirectory", "StateDirectory",
     };
 
-    private const string Sandbox = "systemd sandboxing: the VM rehearsal runs it under systemd; the box does not";
+    private const string Sandbox = "systemd sandboxing: the containers run it under systemd (assert-sandbox.sh); the box does not";
+    private const string Supervision = "supervision: the containers kill each service under systemd (assert-restarts.sh); the box does not restart";
 
     /// <summary>Directives the box does not reproduce, and why.</summary>
     public static readonly IReadOnlyDictionary<string, string> SystemdOnly = new Dictionary<string, string>
@@ -30,6 +33,7 @@ public sealed class UnitProcess : IAsyncDisposable
         ["TimeoutStopSec"] = "the box bounds every stop itself",
         ["Nice"] = "scheduling priority is not under test",
         ["SendSIGKILL"] = "the box ends whatever is left of a stopped service itself",
+        ["Restart"] = Supervision, ["RestartSec"] = Supervision, ["KillMode"] = Supervision,
         ["LimitMEMLOCK"] = "locked memory is not under test",
         ["PrivateNetwork"] = Sandbox, ["IPAddressDeny"] = Sandbox, ["ProcSubset"] = Sandbox, ["DeviceAllow"] = Sandbox,
         ["DevicePolicy"] = Sandbox, ["AmbientCapabilities"] = Sandbox,
@@ -54,13 +58,11 @@ public sealed class UnitProcess : IAsyncDisposable
     private readonly SystemdUnit _unit;
     private readonly Dictionary<string, string> _env;
     private readonly string _cwd;
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _watcher = Task.CompletedTask;
+    private bool _stopped;
 
     public string Name => _unit.Name;
     public string LogPath { get; }
     public int MainPid { get; private set; }
-    public int Restarts { get; private set; }
 
     private UnitProcess(SystemdUnit unit, HostRoot root, IReadOnlyDictionary<string, string>? extraEnv)
     {
@@ -98,7 +100,6 @@ public sealed class UnitProcess : IAsyncDisposable
                 if (DateTime.UtcNow > deadline) throw new TimeoutException($"not ready in {timeout.TotalSeconds} s");
                 await Task.Delay(50);
             }
-            service._watcher = service.Watch();
             return service;
         }
         catch (Exception e)
@@ -227,47 +228,11 @@ public sealed class UnitProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Restart= as systemd applies it: after RestartSec, when the main process exits without a stop.</summary>
-    private async Task Watch()
-    {
-        var restart = _unit.Get("Restart") ?? "no";
-        var delay = ParseTimeSpan(_unit.Get("RestartSec") ?? "100ms");
-        while (!_stopping.IsCancellationRequested)
-        {
-            while (Processes.IsAlive(MainPid))
-            {
-                try { await Task.Delay(50, _stopping.Token); }
-                catch (OperationCanceledException) { return; }
-            }
-            StopPost();
-            // The exit status of a process that is not our child is not known: count every exit as a failure.
-            if (restart is not ("always" or "on-failure" or "on-abnormal")) return;
-            try { await Task.Delay(delay, _stopping.Token); }
-            catch (OperationCanceledException) { return; }
-            await File.AppendAllTextAsync(LogPath, $"--- box: {Name} exited; restarting (Restart={restart})\n");
-            try
-            {
-                await Launch(TimeSpan.FromSeconds(10));
-                Restarts++;
-            }
-            catch (Exception e) when (e is InvalidOperationException or IOException or FormatException)
-            {
-                await File.AppendAllTextAsync(LogPath, $"--- box: restart failed: {e.Message}\n");
-            }
-        }
-    }
-
-    /// <summary>A systemd time span as these units write it: "2", "2s" or "100ms".</summary>
-    private static TimeSpan ParseTimeSpan(string value) =>
-        value.EndsWith("ms", StringComparison.Ordinal) ? TimeSpan.FromMilliseconds(double.Parse(value[..^2], CultureInfo.InvariantCulture))
-        : TimeSpan.FromSeconds(double.Parse(value.TrimEnd('s'), CultureInfo.InvariantCulture));
-
     /// <summary>ExecStop (or SIGTERM), then SIGKILL for whatever is left of the process group.</summary>
     public async Task Stop(TimeSpan? timeout = null)
     {
-        if (_stopping.IsCancellationRequested) return;
-        await _stopping.CancelAsync();
-        await _watcher;
+        if (_stopped) return;
+        _stopped = true;
         if (MainPid == 0) return;
         if (_unit.Get("ExecStop") is { } stop)
         {
@@ -284,7 +249,7 @@ public sealed class UnitProcess : IAsyncDisposable
         StopPost();
     }
 
-    /// <summary>ExecStopPost, as systemd runs it after every stop of the service, a crash included.</summary>
+    /// <summary>ExecStopPost, as systemd runs it after a stop.</summary>
     private void StopPost()
     {
         foreach (var line in _unit.All("ExecStopPost"))
@@ -297,6 +262,5 @@ public sealed class UnitProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Stop();
-        _stopping.Dispose();
     }
 }

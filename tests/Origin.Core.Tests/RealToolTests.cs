@@ -179,7 +179,7 @@ public class RealToolTests
         if (!plan.Files.Any(f => f.Path == UnitDir + service))
         {
             var packaged = "/usr/lib/systemd/system/" + service;
-            Assert.True(tools.HasFile(packaged), $"{service}: the package's unit is not installed for Debian {release} ({packaged}); .ci/run and the tools rootfs install it");
+            Assert.True(tools.HasFile(packaged), $"{service}: the package's unit is not installed for Debian {release} ({packaged}); tests/setup and the tools rootfs install it");
             root.Write(packaged, tools.ReadFile(packaged));
         }
         // In the container systemd-analyze runs as PID 1, which systemd takes to write to the console: it

@@ -52,7 +52,7 @@ internal static class Tool
             var candidate = Path.Combine(dir, program);
             if (File.Exists(candidate)) return candidate;
         }
-        Assert.Fail($"{program} is not installed; .ci/run installs every tool the tests use (apt-get)");
+        Assert.Fail($"{program} is not installed; tests/setup installs every tool the tests use (tests/run runs it first)");
         return program;
     }
 }

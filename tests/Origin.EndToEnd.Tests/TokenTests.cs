@@ -112,7 +112,7 @@ public sealed class TokenTests(OriginFixture fixture, ITestOutputHelper output)
         try
         {
             // Rotation: the new key issues, the old one still verifies (tokenSecret=new, tokenSecretPrevious=old).
-            Box.RotateTokenKeys(newKey, oldKey);
+            await Box.RotateTokenKeys(newKey, oldKey);
             var after = Box.Token(channel, key: newKey);
             await Poll.Until(async () => (await Box.Edge.GetText(Box.PlaylistUrl(channel, after), fixture.NewViewerIp())).Status == HttpStatusCode.OK,
                 TimeSpan.FromSeconds(10), "nginx reloads with the new key");
@@ -131,14 +131,14 @@ public sealed class TokenTests(OriginFixture fixture, ITestOutputHelper output)
             Assert.Equal(ffmpeg, await Box.FfmpegPid(channel));
 
             // The rotation ends (tokenSecretPrevious removed): the old key's tokens stop, the new ones play on.
-            Box.RotateTokenKeys(newKey, null);
+            await Box.RotateTokenKeys(newKey, null);
             await Poll.Until(async () => (await Box.Edge.GetText(Box.PlaylistUrl(channel, before), fixture.NewViewerIp())).Status == HttpStatusCode.Forbidden,
                 TimeSpan.FromSeconds(10), "nginx reloads without the old key");
             Assert.Equal(HttpStatusCode.OK, (await Box.Edge.GetText(Box.PlaylistUrl(channel, after), fixture.NewViewerIp())).Status);
         }
         finally
         {
-            Box.RotateTokenKeys(Box.TokenKey, Box.TokenKeyPrevious);
+            await Box.RotateTokenKeys(Box.TokenKey, Box.TokenKeyPrevious);
             await Poll.Until(async () => (await Box.Edge.GetText(Box.PlaylistUrl(channel, before), fixture.NewViewerIp())).Status == HttpStatusCode.OK,
                 TimeSpan.FromSeconds(10), "nginx back on the box's keys");
         }
