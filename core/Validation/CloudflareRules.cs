@@ -27,6 +27,7 @@ internal static class CloudflareRules
             f.Warn(Of("cloudflare.minTlsVersion"), "TLS below 1.2 is deprecated by every major browser");
         CheckScope(cf, f);
         CheckAdoption(s, f);
+        CheckOriginTimeouts(s, f);
 
         if (cf.SegmentEdgeTtl.Seconds < limits.MinEdgeTtlSeconds)
             f.Error(Of("cloudflare.segmentEdgeTtl"), $"at least {Values.Duration.FromSeconds(limits.MinEdgeTtlSeconds)}, the shortest edge TTL the {plan} plan accepts", cf.SegmentEdgeTtl.ToString());
@@ -71,6 +72,25 @@ internal static class CloudflareRules
         }
         foreach (var dup in cf.RateLimits.GroupBy(r => r.Name).Where(g => g.Count() > 1))
             f.Error(Of("cloudflare.rateLimits"), "rules with distinct names", $"{dup.Count()} rules named {Findings.Show(dup.Key.Value)}");
+    }
+
+    /// <summary>
+    /// Cloudflare waits 100 s for the origin's response headers and then answers 524 on every plan below
+    /// Enterprise, where proxy_read_timeout can be raised
+    /// (https://developers.cloudflare.com/support/troubleshooting/http-status-codes/cloudflare-5xx-errors/error-524/,
+    /// https://developers.cloudflare.com/fundamentals/reference/connection-limits/, "Proxy Read Timeout 100 s").
+    /// A start holds a viewer's request until the playlist is ready or the API gives up (gunicorn's timeout),
+    /// so that timeout must end first, with the 2 s the API's START_TIMEOUT keeps below it, or the viewer gets
+    /// Cloudflare's 524 instead of the API's answer, and the channel may start behind it with nobody told.
+    /// </summary>
+    public const int EdgeOriginReadTimeoutSeconds = 100;
+
+    private static void CheckOriginTimeouts(OriginSettings s, Findings f)
+    {
+        if (s.Stream.TimeoutSeconds >= EdgeOriginReadTimeoutSeconds)
+            f.Error(Of("stream.timeoutSeconds"),
+                $"less than {EdgeOriginReadTimeoutSeconds}s: Cloudflare answers 524 when the origin has not answered within {EdgeOriginReadTimeoutSeconds}s, so a start that waits longer reaches the viewer as Cloudflare's timeout, not the API's answer",
+                s.Stream.TimeoutSeconds.ToString());
     }
 
     /// <summary>

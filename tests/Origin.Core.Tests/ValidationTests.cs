@@ -153,6 +153,17 @@ public class ValidationTests
         NoErrors(Stacks.Load("hls.startSegments=6", "hls.segmentSeconds=4", "stream.timeoutSeconds=34"));
     }
 
+    /// <summary>Cloudflare's 524 after 100 s (CloudflareRules.EdgeOriginReadTimeoutSeconds cites it): a start may not wait that long.</summary>
+    [Theory]
+    [InlineData(100)]
+    [InlineData(600)]
+    public void A_start_that_outlasts_cloudflares_origin_timeout_is_refused(int seconds)
+    {
+        Assert.Equal($"expected less than 100s: Cloudflare answers 524 when the origin has not answered within 100s, so a start that waits longer reaches the viewer as Cloudflare's timeout, not the API's answer, got {seconds}",
+            ErrorAt(Stacks.Load($"stream.timeoutSeconds={seconds}"), "origin:stream.timeoutSeconds"));
+        NoErrors(Stacks.Load("stream.timeoutSeconds=99"));
+    }
+
     [Fact]
     public void Edge_ttl_shorter_than_the_plan_allows_is_refused()
     {
