@@ -69,9 +69,54 @@ internal static class CloudflareRules
                 f.Error(Of($"cloudflare.rateLimits[{i}].action"), $"block, managed_challenge or js_challenge: log is Enterprise-only", "log");
             if (rule.Scope == RateLimitScope.Api && s.Nginx.ApiPrefix is null)
                 f.Error(Of($"cloudflare.rateLimits[{i}].scope"), "media or playlists: nginx.apiPrefix is null, so there is no public API to limit", "api");
+            CheckSharedAddresses(s, rule, i, f);
         }
         foreach (var dup in cf.RateLimits.GroupBy(r => r.Name).Where(g => g.Count() > 1))
             f.Error(Of("cloudflare.rateLimits"), "rules with distinct names", $"{dup.Count()} rules named {Findings.Show(dup.Key.Value)}");
+    }
+
+    /// <summary>
+    /// Viewers behind one address (carrier NAT, campus, office) share one counter of a rule keyed by ip.src.
+    /// What each plan offers instead (https://developers.cloudflare.com/waf/rate-limiting-rules/#availability):
+    /// "Cache exclusion" (requests_to_origin, counting only what reaches the origin) from Business up; counting by
+    /// a query value (the viewer's token) only with Enterprise Advanced Rate Limiting; "IP with NAT support"
+    /// (cf.unique_visitor_id) from Business up, but it tells visitors apart by a cookie, which players on another
+    /// site (hls.js without credentials) and native players do not send, so the stack does not use it.
+    /// A rule keyed by address that counts cached requests must therefore admit the requests of
+    /// cloudflare.viewersPerAddress players: per segment duration one segment and up to two playlist loads
+    /// (a player reloads an unchanged playlist after half the target duration, RFC 8216 section 6.3.4).
+    /// </summary>
+    private static void CheckSharedAddresses(OriginSettings s, EdgeRateLimit rule, int i, Findings f)
+    {
+        var cf = s.Cloudflare;
+        var plan = Binding.SettingsBinder.EnumName(cf.Plan);
+        if (!rule.CountCached && cf.Plan is CloudflarePlan.Free or CloudflarePlan.Pro)
+            f.Error(Of($"cloudflare.rateLimits[{i}].countCached"), $"true on the {plan} plan: counting only requests that reach the origin (cache exclusion) needs Business or above", "false");
+        if (rule.Per == RateLimitKey.Token)
+        {
+            if (cf.Plan != CloudflarePlan.Enterprise)
+                f.Error(Of($"cloudflare.rateLimits[{i}].per"), $"address on the {plan} plan: counting by a query value (the token) needs Enterprise with Advanced Rate Limiting", "token");
+            else
+                f.Warn(Of($"cloudflare.rateLimits[{i}].per"), "token: the zone needs Advanced Rate Limiting, or Cloudflare refuses the rule at `pulumi up`");
+            if (rule.Scope == RateLimitScope.Api)
+                f.Error(Of($"cloudflare.rateLimits[{i}].per"), "address for the api scope: API requests carry no viewer token", "token");
+            return;
+        }
+        if (!rule.CountCached || rule.Scope == RateLimitScope.Api) return;
+        var perViewer = PerViewerRequests(s, rule);
+        var needed = (long)cf.ViewersPerAddress * perViewer;
+        if (rule.Requests < needed)
+            f.Error(Of($"cloudflare.rateLimits[{i}].requests"),
+                $"at least {needed}: {cf.ViewersPerAddress} viewers behind one address (cloudflare.viewersPerAddress) make about {perViewer} {(rule.Scope == RateLimitScope.Playlists ? "playlist" : "media")} requests each per {rule.Period}, cached or not, " +
+                "and every one counts on this plan's address key; lower viewersPerAddress, or on Business count only origin requests (countCached: false)",
+                rule.Requests.ToString());
+    }
+
+    /// <summary>A player's requests in one period: per segment duration up to two playlist loads, and one segment for media.</summary>
+    public static int PerViewerRequests(OriginSettings s, EdgeRateLimit rule)
+    {
+        var segments = (int)Math.Ceiling(rule.Period.Seconds / (double)s.Hls.SegmentSeconds);
+        return segments * (rule.Scope == RateLimitScope.Playlists ? 2 : 3);
     }
 
     /// <summary>
