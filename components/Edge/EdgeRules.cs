@@ -57,6 +57,9 @@ internal static class EdgeRules
             RequestsPerPeriod = checked((int)rule.RequestsPerPeriod),
             MitigationTimeout = checked((int)rule.MitigationTimeout),
         };
+        // Only when set: an unset requests_to_origin is Cloudflare's default (cached requests count too), so a
+        // stack that never sets it sees no change in its rule.
+        if (rule.RequestsToOrigin) mapped.Ratelimit.RequestsToOrigin = true;
         return mapped;
     }
 

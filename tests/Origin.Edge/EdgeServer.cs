@@ -144,7 +144,7 @@ public sealed class EdgeServer : IAsyncDisposable
             await Answer(context, 403, "blocked by a WAF custom rule\n", fields, clientIp, null);
             return;
         }
-        if (_rateLimiter.Check(fields, _options.Colo, clientIp) is { } limit)
+        if (_rateLimiter.Check(fields, _options.Colo, clientIp, query) is { } limit)
         {
             await Answer(context, 429, $"rate limited by {limit.Ref}\n", fields, clientIp, limit.Ref);
             return;
@@ -153,6 +153,7 @@ public sealed class EdgeServer : IAsyncDisposable
         var settings = CacheSettings.For(_cacheRules, fields);
         if (!settings.Eligible || !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
         {
+            _rateLimiter.CountOriginRequest(fields, _options.Colo, clientIp, query);
             await Forward(context, clientIp);
             _log.Enqueue(new EdgeLogEntry(now, clientIp, fields.Path, context.Response.StatusCode, CacheStatus.Dynamic, settings.RuleRef));
             return;
@@ -162,7 +163,11 @@ public sealed class EdgeServer : IAsyncDisposable
         Served served;
         try
         {
-            served = await Cache.Get(key, stale => Fetch(context, clientIp, settings, stale), r => Ttl(settings, r));
+            served = await Cache.Get(key, stale =>
+            {
+                _rateLimiter.CountOriginRequest(fields, _options.Colo, clientIp, query);
+                return Fetch(context, clientIp, settings, stale);
+            }, r => Ttl(settings, r));
         }
         catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
         {
