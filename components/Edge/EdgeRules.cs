@@ -50,7 +50,7 @@ internal static class EdgeRules
     public static CF.RulesetRuleArgs RateLimit(RateLimitRule rule)
     {
         var mapped = Rule(rule.Ref, rule.Description, rule.Expression, rule.Action, null);
-        mapped.Ratelimit = new CF.RulesetRuleRatelimitArgs
+        var ratelimit = new CF.RulesetRuleRatelimitArgs
         {
             Characteristics = rule.Characteristics.ToList(),
             Period = checked((int)rule.Period),
@@ -59,7 +59,8 @@ internal static class EdgeRules
         };
         // Only when set: an unset requests_to_origin is Cloudflare's default (cached requests count too), so a
         // stack that never sets it sees no change in its rule.
-        if (rule.RequestsToOrigin) mapped.Ratelimit.RequestsToOrigin = true;
+        if (rule.RequestsToOrigin) ratelimit.RequestsToOrigin = true;
+        mapped.Ratelimit = ratelimit;
         return mapped;
     }
 

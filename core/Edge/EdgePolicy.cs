@@ -110,6 +110,7 @@ public static class Phases
 /// <param name="RedirectRules">http to https for the record's host name, when the zone-wide Always Use HTTPS is left alone.</param>
 /// <param name="Adoption">Existing objects the stack takes over (imports) instead of creating.</param>
 /// <param name="TokenCheck">Null on the Free plan, which has no is_timed_hmac_valid_v0 (validation makes the operator accept that).</param>
+/// <param name="BotFightModeOff">Turn the zone's Bot Fight Mode off (Free plan, the operator's explicit choice: it is zone-wide).</param>
 public sealed record EdgePolicy(
     string RecordName,
     IReadOnlyList<CacheRule> CacheRules,
@@ -123,7 +124,8 @@ public sealed record EdgePolicy(
     bool TieredCache,
     IReadOnlyList<string> CertificateHostnames,
     int CertificateDays,
-    EdgeAdoption Adoption)
+    EdgeAdoption Adoption,
+    bool BotFightModeOff)
 {
     /// <summary>Cloudflare requires the colo in every rate-limit rule's characteristics; counting is per client IP within it.</summary>
     public static readonly IReadOnlyList<string> RateLimitCharacteristics = ["cf.colo.id", "ip.src"];
@@ -198,6 +200,6 @@ public sealed record EdgePolicy(
             redirectRules.Add(new("https", $"{record}: http to https", $"({host} and not ssl)",
                 "concat(\"https://\", http.host, http.request.uri.path)", 301, PreserveQueryString: true));
         return new EdgePolicy(record, cacheRules, TokenRules.Rewrites(s, host), TokenRules.Check(s, host), rateLimits, configRules, redirectRules, zoneSettings, hostnameTls,
-            cf.TieredCache, [record], cf.OriginCertificateDays, cf.Adopt);
+            cf.TieredCache, [record], cf.OriginCertificateDays, cf.Adopt, cf.BotFightModeOff && cf.Plan == CloudflarePlan.Free);
     }
 }

@@ -82,6 +82,9 @@ public sealed record CloudflareSettings
     public IReadOnlyList<EdgeRateLimit> RateLimits { get; init; } =
         [new EdgeRateLimit { Name = new("media-flood"), Scope = RateLimitScope.Media, Requests = 7500, Period = Duration.FromSeconds(10), MitigationTimeout = Duration.FromSeconds(10) }];
 
+    [Doc("Free plan: turn the zone's Bot Fight Mode off, for every host name in the zone. While it is on, Cloudflare challenges clients that are not browsers (FFmpeg, native and smart-TV players) and no rule can skip it. Removing this later leaves it off.")]
+    public bool BotFightModeOff { get; init; }
+
     [Doc("Viewers who share one address (a carrier NAT, a campus, an office) that the edge's rate limits must let play: a media or playlist rule that counts by address and counts cached requests must allow their requests.")]
     [Range(1, 1_000_000)]
     public int ViewersPerAddress { get; init; } = 500;

@@ -28,6 +28,7 @@ internal static class CloudflareRules
         CheckScope(cf, f);
         CheckAdoption(s, f);
         CheckOriginTimeouts(s, f);
+        CheckBotFightMode(cf, f);
 
         if (cf.SegmentEdgeTtl.Seconds < limits.MinEdgeTtlSeconds)
             f.Error(Of("cloudflare.segmentEdgeTtl"), $"at least {Values.Duration.FromSeconds(limits.MinEdgeTtlSeconds)}, the shortest edge TTL the {plan} plan accepts", cf.SegmentEdgeTtl.ToString());
@@ -73,6 +74,29 @@ internal static class CloudflareRules
         }
         foreach (var dup in cf.RateLimits.GroupBy(r => r.Name).Where(g => g.Count() > 1))
             f.Error(Of("cloudflare.rateLimits"), "rules with distinct names", $"{dup.Count()} rules named {Findings.Show(dup.Key.Value)}");
+    }
+
+    /// <summary>
+    /// Bot Fight Mode (Free plan) challenges what it takes for a bot, and "You cannot bypass or skip Bot Fight Mode
+    /// using the Skip action in WAF custom rules or using Page Rules" (https://developers.cloudflare.com/bots/get-started/bot-fight-mode/,
+    /// also cloudflare/cloudflare-docs#32029): FFmpeg, native and smart-TV players get a challenge page instead of
+    /// media. The stack cannot read the zone's setting at preview, so it says so; cloudflare_bot_management's
+    /// fight_mode turns it off (terraform-provider-cloudflare v5.19.1 internal/services/bot_management/schema.go),
+    /// for the whole zone. Pro and up have Super Bot Fight Mode instead, which rules can skip.
+    /// </summary>
+    private static void CheckBotFightMode(CloudflareSettings cf, Findings f)
+    {
+        if (cf.Plan != CloudflarePlan.Free)
+        {
+            if (cf.BotFightModeOff)
+                f.Warn(Of("cloudflare.botFightModeOff"), $"has no effect on the {Binding.SettingsBinder.EnumName(cf.Plan)} plan: Bot Fight Mode is the Free plan's (Super Bot Fight Mode on Pro and up can be skipped by a rule)");
+            return;
+        }
+        if (cf.BotFightModeOff)
+            f.Warn(Of("cloudflare.botFightModeOff"), $"turns Bot Fight Mode off for every host name in the zone {cf.Zone}; removing this setting later leaves it off");
+        else
+            f.Warn(Of("cloudflare.botFightModeOff"), $"false: if Bot Fight Mode is on for the zone {cf.Zone} (Security, Bots), Cloudflare challenges every player that is not a browser " +
+                "(FFmpeg, native and smart-TV players), and no rule can skip it; set true to have the stack turn it off for the zone");
     }
 
     /// <summary>

@@ -173,6 +173,17 @@ public class ValidationTests
         Assert.Contains("Advanced Rate Limiting", WarningAt(enterprise, "origin:cloudflare.rateLimits[0].per").Message);
     }
 
+    /// <summary>Bot Fight Mode (Free) challenges non-browser players and no rule skips it: preview says so either way.</summary>
+    [Fact]
+    public void Bot_fight_mode_is_named_at_preview_on_the_free_plan()
+    {
+        Assert.Contains("no rule can skip it", WarningAt(Stacks.Load("cloudflare.botFightModeOff=false"), "origin:cloudflare.botFightModeOff").Message);
+        Assert.Contains("every host name in the zone", WarningAt(Stacks.Load("cloudflare.botFightModeOff=true"), "origin:cloudflare.botFightModeOff").Message);
+        Assert.Contains("has no effect", WarningAt(Stacks.Load("cloudflare.plan=pro", "cloudflare.acceptUncheckedEdge=false", "cloudflare.segmentEdgeTtl=1h"), "origin:cloudflare.botFightModeOff").Message);
+        Assert.True(Origin.Edge.EdgePolicy.Build(Stacks.Valid()).BotFightModeOff);
+        Assert.False(Origin.Edge.EdgePolicy.Build(Stacks.Valid("cloudflare.plan=pro", "cloudflare.acceptUncheckedEdge=false", "cloudflare.segmentEdgeTtl=1h")).BotFightModeOff);
+    }
+
     /// <summary>Cloudflare's 524 after 100 s (CloudflareRules.EdgeOriginReadTimeoutSeconds cites it): a start may not wait that long.</summary>
     [Theory]
     [InlineData(100)]
