@@ -147,15 +147,28 @@ internal static class CloudflareRules
     /// Cloudflare waits 100 s for the origin's response headers and then answers 524 on every plan below
     /// Enterprise, where proxy_read_timeout can be raised
     /// (https://developers.cloudflare.com/support/troubleshooting/http-status-codes/cloudflare-5xx-errors/error-524/,
-    /// https://developers.cloudflare.com/fundamentals/reference/connection-limits/, "Proxy Read Timeout 100 s").
+    /// https://developers.cloudflare.com/fundamentals/reference/connection-limits/, "Proxy Read Timeout 100 s"; a
+    /// copy of that page gives 120 s: below 100 holds under both).
     /// A start holds a viewer's request until the playlist is ready or the API gives up (gunicorn's timeout),
     /// so that timeout must end first, with the 2 s the API's START_TIMEOUT keeps below it, or the viewer gets
     /// Cloudflare's 524 instead of the API's answer, and the channel may start behind it with nobody told.
     /// </summary>
     public const int EdgeOriginReadTimeoutSeconds = 100;
 
+    /// <summary>
+    /// Cloudflare "reuses open TCP connections up to the Proxy Idle Timeout limit after the last HTTP request"
+    /// (900 s; https://developers.cloudflare.com/fundamentals/reference/connection-limits/, "Keep-Alives"). nginx
+    /// closes an idle connection silently at keepalive_timeout (https://nginx.org/en/docs/http/ngx_http_core_module.html#keepalive_timeout);
+    /// closing first, it races the next request Cloudflare sends on that connection, which fails as a 520.
+    /// </summary>
+    public const int EdgeIdleConnectionSeconds = 900;
+
     private static void CheckOriginTimeouts(OriginSettings s, Findings f)
     {
+        if (s.Nginx.ClientKeepaliveTimeout.Seconds <= EdgeIdleConnectionSeconds)
+            f.Error(Of("nginx.clientKeepaliveTimeout"),
+                $"more than {EdgeIdleConnectionSeconds}s: Cloudflare reuses an idle origin connection for up to {EdgeIdleConnectionSeconds}s, and a request it sends as nginx closes the connection fails as a 520",
+                s.Nginx.ClientKeepaliveTimeout.ToString());
         if (s.Stream.TimeoutSeconds >= EdgeOriginReadTimeoutSeconds)
             f.Error(Of("stream.timeoutSeconds"),
                 $"less than {EdgeOriginReadTimeoutSeconds}s: Cloudflare answers 524 when the origin has not answered within {EdgeOriginReadTimeoutSeconds}s, so a start that waits longer reaches the viewer as Cloudflare's timeout, not the API's answer",

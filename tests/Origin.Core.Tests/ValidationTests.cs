@@ -195,6 +195,15 @@ public class ValidationTests
         NoErrors(Stacks.Load("stream.timeoutSeconds=99"));
     }
 
+    /// <summary>Cloudflare keeps idle origin connections 900 s (CloudflareRules.EdgeIdleConnectionSeconds cites it): nginx must not close them first.</summary>
+    [Fact]
+    public void Nginx_may_not_close_an_idle_edge_connection_before_cloudflare_does()
+    {
+        Assert.StartsWith("expected more than 900s: Cloudflare reuses an idle origin connection",
+            ErrorAt(Stacks.Load("nginx.clientKeepaliveTimeout=65s"), "origin:nginx.clientKeepaliveTimeout"));
+        Assert.True(Stacks.Valid().Nginx.ClientKeepaliveTimeout.Seconds > 900);
+    }
+
     [Fact]
     public void Edge_ttl_shorter_than_the_plan_allows_is_refused()
     {

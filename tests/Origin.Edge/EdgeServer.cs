@@ -102,8 +102,9 @@ public sealed class EdgeServer : IAsyncDisposable
         builder.Services.AddHttpForwarder();
         _app = builder.Build();
         _forwarder = _app.Services.GetRequiredService<IHttpForwarder>();
-        // YARP's own client settings for proxying: no proxy, no redirects, no cookies, no decompression.
-        _upstream = new ForwarderHttpClientFactory().CreateClient(new ForwarderHttpClientContext { NewConfig = HttpClientConfig.Empty });
+        // YARP's own client settings for proxying (no proxy, no redirects, no cookies, no decompression), with
+        // Cloudflare's origin connection limits.
+        _upstream = new OriginConnections().CreateClient(new ForwarderHttpClientContext { NewConfig = HttpClientConfig.Empty });
         foreach (var (prefix, dir) in options.SitePages)
             _app.UseStaticFiles(new StaticFileOptions { RequestPath = prefix.TrimEnd('/'), FileProvider = new PhysicalFileProvider(dir), ServeUnknownFileTypes = false });
         _app.Run(Handle);
@@ -276,6 +277,22 @@ public sealed class EdgeServer : IAsyncDisposable
     {
         var error = await _forwarder.SendAsync(context, _origin.ToString(), _upstream, ForwarderRequestConfig.Empty, new OriginTransformer(this, clientIp));
         if (error != ForwarderError.None && !context.Response.HasStarted) context.Response.StatusCode = 502;
+    }
+
+    /// <summary>
+    /// Connections to the origin as Cloudflare keeps them: reused while idle up to the Proxy Idle Timeout (900 s),
+    /// a connection attempt given up after the Complete TCP Connection limit (15 s, a 522)
+    /// (https://developers.cloudflare.com/fundamentals/reference/connection-limits/). An origin that closes an idle
+    /// connection sooner (nginx's keepalive_timeout) races the next request on it; validation keeps nginx's longer.
+    /// </summary>
+    private sealed class OriginConnections : ForwarderHttpClientFactory
+    {
+        protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
+        {
+            base.ConfigureHandler(context, handler);
+            handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(900);
+            handler.ConnectTimeout = TimeSpan.FromSeconds(15);
+        }
     }
 
     private sealed class OriginTransformer(EdgeServer edge, string clientIp) : HttpTransformer
