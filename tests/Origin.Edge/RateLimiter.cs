@@ -11,8 +11,10 @@ namespace Origin.EdgeStandIn;
 /// rate limiting to cached assets" off: "only the requests going to the origin ... will be considered"). Once a
 /// counter exceeds requests-per-period, the rule's action applies to that client's matching requests for the
 /// mitigation timeout, whatever their rate meanwhile. The block action answers 429, Cloudflare's default response
-/// code for rate limiting rules. A request whose counted query argument is missing is not counted under that rule
-/// ("Missing field versus empty value", same page).
+/// code for rate limiting rules. Requests whose counted query argument is missing share one counter of their own
+/// ("those requests use a separate missing-value counter",
+/// https://developers.cloudflare.com/api-shield/security/volumetric-abuse-detection/, pointing at "Missing field
+/// versus empty value" on the parameters page).
 /// </summary>
 public sealed class RateLimiter
 {
@@ -76,8 +78,8 @@ public sealed class RateLimiter
     private Counter? Counted(CompiledRule rule, RequestFields request, string colo, string clientIp, string query)
     {
         if (!rule.Expression.Matches(request)) return null;
-        var key = rule.QueryArgument is { } name ? Argument(query, name) : clientIp;
-        return key is null ? null : _counters.GetOrAdd((rule.Rule.Ref, colo, key), _ => new Counter());
+        var key = rule.QueryArgument is { } name ? Argument(query, name) is { } value ? "=" + value : "missing" : clientIp;
+        return _counters.GetOrAdd((rule.Rule.Ref, colo, key), _ => new Counter());
     }
 
     /// <summary>Counts one request; true when it takes the counter over the rate, which starts the mitigation.</summary>
