@@ -57,8 +57,9 @@ internal static class EdgeRules
             RequestsPerPeriod = checked((int)rule.RequestsPerPeriod),
             MitigationTimeout = checked((int)rule.MitigationTimeout),
         };
-        // Only when set: an unset requests_to_origin is Cloudflare's default (cached requests count too), so a
-        // stack that never sets it sees no change in its rule.
+        // Only when set: unset, the provider plans requests_to_origin as false (its schema's Default
+        // booldefault.StaticBool(false), internal/services/ruleset/schema.go@v5.19.1), Cloudflare's default of
+        // counting cached requests too; so a rule that never set it sees no change, and removing it turns it off.
         if (rule.RequestsToOrigin) ratelimit.RequestsToOrigin = true;
         mapped.Ratelimit = ratelimit;
         return mapped;
