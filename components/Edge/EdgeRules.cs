@@ -50,13 +50,18 @@ internal static class EdgeRules
     public static CF.RulesetRuleArgs RateLimit(RateLimitRule rule)
     {
         var mapped = Rule(rule.Ref, rule.Description, rule.Expression, rule.Action, null);
-        mapped.Ratelimit = new CF.RulesetRuleRatelimitArgs
+        var ratelimit = new CF.RulesetRuleRatelimitArgs
         {
             Characteristics = rule.Characteristics.ToList(),
             Period = checked((int)rule.Period),
             RequestsPerPeriod = checked((int)rule.RequestsPerPeriod),
             MitigationTimeout = checked((int)rule.MitigationTimeout),
         };
+        // Only when set: unset, the provider plans requests_to_origin as false (its schema's Default
+        // booldefault.StaticBool(false), internal/services/ruleset/schema.go@v5.19.1), Cloudflare's default of
+        // counting cached requests too; so a rule that never set it sees no change, and removing it turns it off.
+        if (rule.RequestsToOrigin) ratelimit.RequestsToOrigin = true;
+        mapped.Ratelimit = ratelimit;
         return mapped;
     }
 

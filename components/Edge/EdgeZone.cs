@@ -98,6 +98,13 @@ internal sealed class EdgeZone : ComponentResource
             before.AddRange([tiered, new Cloudflare.TieredCache("tiered-cache", new Cloudflare.TieredCacheArgs { ZoneId = zoneId, Value = "on" }, smart)]);
         }
 
+        // Bot Fight Mode off, when the operator allows it (core/Validation/CloudflareRules.cs says why). The
+        // provider's create is the zone's bot management PUT with only what is set (BotManagementResource.Create),
+        // and its delete does nothing ("will not change it in the API", BotManagementResource.ModifyPlan and the
+        // empty Delete; internal/services/bot_management/resource.go@v5.19.1): RetainOnDelete says so.
+        if (policy.BotFightModeOff)
+            before.Add(new Cloudflare.BotManagement("bot-management", new Cloudflare.BotManagementArgs { ZoneId = zoneId, FightMode = false }, Options(retainOnDelete: true)));
+
         RegisterOutputs(new Dictionary<string, object?> { ["zoneId"] = zoneId });
     }
 

@@ -63,9 +63,11 @@ public sealed record BrowserTtl(string Mode)
 public sealed record CacheRule(string Ref, string Description, string Expression, bool Cache, EdgeTtl? EdgeTtl, BrowserTtl? BrowserTtl, bool IgnoreQueryString);
 
 /// <summary>One rule of the zone's http_ratelimit ruleset.</summary>
+/// <param name="RequestsToOrigin">Count only requests that reach the origin ("Also apply rate limiting to cached assets"
+/// off; https://developers.cloudflare.com/waf/rate-limiting-rules/parameters/); Business and up.</param>
 public sealed record RateLimitRule(
     string Ref, string Description, string Expression, string Action,
-    IReadOnlyList<string> Characteristics, long Period, long RequestsPerPeriod, long MitigationTimeout);
+    IReadOnlyList<string> Characteristics, long Period, long RequestsPerPeriod, long MitigationTimeout, bool RequestsToOrigin = false);
 
 /// <summary>
 /// One rule of the zone's http_config_settings ruleset: the SSL/TLS mode for matching requests only
@@ -108,6 +110,7 @@ public static class Phases
 /// <param name="RedirectRules">http to https for the record's host name, when the zone-wide Always Use HTTPS is left alone.</param>
 /// <param name="Adoption">Existing objects the stack takes over (imports) instead of creating.</param>
 /// <param name="TokenCheck">Null on the Free plan, which has no is_timed_hmac_valid_v0 (validation makes the operator accept that).</param>
+/// <param name="BotFightModeOff">Turn the zone's Bot Fight Mode off (Free plan, the operator's explicit choice: it is zone-wide).</param>
 public sealed record EdgePolicy(
     string RecordName,
     IReadOnlyList<CacheRule> CacheRules,
@@ -121,10 +124,18 @@ public sealed record EdgePolicy(
     bool TieredCache,
     IReadOnlyList<string> CertificateHostnames,
     int CertificateDays,
-    EdgeAdoption Adoption)
+    EdgeAdoption Adoption,
+    bool BotFightModeOff)
 {
     /// <summary>Cloudflare requires the colo in every rate-limit rule's characteristics; counting is per client IP within it.</summary>
     public static readonly IReadOnlyList<string> RateLimitCharacteristics = ["cf.colo.id", "ip.src"];
+
+    /// <summary>Per viewer token within the colo: the rewritten query's verify argument ("Query value of",
+    /// http.request.uri.args["<query_param_name>"], https://developers.cloudflare.com/waf/rate-limiting-rules/parameters/#with-the-same-characteristics).
+    /// Rate limiting runs after the URL rewrite and the token rule
+    /// (https://developers.cloudflare.com/ruleset-engine/reference/phases-list/), so it counts only valid tokens,
+    /// and one viewer's token never counts another's requests.</summary>
+    public static readonly IReadOnlyList<string> TokenRateLimitCharacteristics = ["cf.colo.id", $"http.request.uri.args[\"{Origin.Tokens.ViewerTokens.Parameter}\"]"];
 
     public static EdgePolicy Build(OriginSettings s)
     {
@@ -156,7 +167,7 @@ public sealed record EdgePolicy(
         string Scoped(string pathCondition) => limits.RuleExpressionMayUseHost ? $"({host} and {pathCondition})" : $"({pathCondition})";
         var rateLimits = cf.RateLimits.Select(r => new RateLimitRule(
             r.Name.Value,
-            $"{r.Name}: {r.Requests} requests per {r.Period} per client IP and colo",
+            $"{r.Name}: {r.Requests} {(r.CountCached ? "requests" : "origin requests")} per {r.Period} per {(r.Per == RateLimitKey.Token ? "viewer token" : "client IP")} and colo",
             r.Scope switch
             {
                 RateLimitScope.Media => Scoped(media),
@@ -164,7 +175,8 @@ public sealed record EdgePolicy(
                 _ => Scoped($"starts_with(http.request.uri.path, \"{s.Nginx.ApiPrefix}\")"),
             },
             SettingsBinder.EnumName(r.Action),
-            RateLimitCharacteristics, r.Period.Seconds, r.Requests, r.MitigationTimeout.Seconds)).ToList();
+            r.Per == RateLimitKey.Token ? TokenRateLimitCharacteristics : RateLimitCharacteristics,
+            r.Period.Seconds, r.Requests, r.MitigationTimeout.Seconds, RequestsToOrigin: !r.CountCached)).ToList();
 
         var ssl = SettingsBinder.EnumName(cf.SslMode);
         var minTls = cf.MinTlsVersion is { } v ? SettingsBinder.EnumName(v) : null;
@@ -188,6 +200,6 @@ public sealed record EdgePolicy(
             redirectRules.Add(new("https", $"{record}: http to https", $"({host} and not ssl)",
                 "concat(\"https://\", http.host, http.request.uri.path)", 301, PreserveQueryString: true));
         return new EdgePolicy(record, cacheRules, TokenRules.Rewrites(s, host), TokenRules.Check(s, host), rateLimits, configRules, redirectRules, zoneSettings, hostnameTls,
-            cf.TieredCache, [record], cf.OriginCertificateDays, cf.Adopt);
+            cf.TieredCache, [record], cf.OriginCertificateDays, cf.Adopt, cf.BotFightModeOff && cf.Plan == CloudflarePlan.Free);
     }
 }

@@ -25,6 +25,15 @@ public enum RateLimitScope
     Api,
 }
 
+/// <summary>What a rate-limiting rule counts by, within the colo.</summary>
+public enum RateLimitKey
+{
+    /// <summary>The client IP (ip.src): every plan.</summary>
+    Address,
+    /// <summary>The viewer's token (the rewritten query's verify argument): Enterprise with Advanced Rate Limiting.</summary>
+    Token,
+}
+
 public enum RateLimitAction
 {
     Block,
@@ -68,10 +77,17 @@ public sealed record CloudflareSettings
     [Doc("Edge TTL of playlists on Business and Enterprise (null: respect the origin's max-age, the only choice below Business).")]
     public Duration? PlaylistEdgeTtl { get; init; }
 
-    [Doc("Rate-limiting rules at the edge, counted per colo and client IP. Free allows 1 rule with a 10 s period, matching the path only, so it limits that path on every host name in the zone; Pro 2, Business 5.")]
+    [Doc("Rate-limiting rules at the edge, counted per colo and client IP (or token). Free allows 1 rule with a 10 s period, matching the path only, so it limits that path on every host name in the zone; Pro 2, Business 5.")]
     [Count(0, 100)]
     public IReadOnlyList<EdgeRateLimit> RateLimits { get; init; } =
-        [new EdgeRateLimit { Name = new("media-flood"), Scope = RateLimitScope.Media, Requests = 200, Period = Duration.FromSeconds(10), MitigationTimeout = Duration.FromSeconds(10) }];
+        [new EdgeRateLimit { Name = new("media-flood"), Scope = RateLimitScope.Media, Requests = 7500, Period = Duration.FromSeconds(10), MitigationTimeout = Duration.FromSeconds(10) }];
+
+    [Doc("Free plan: turn the zone's Bot Fight Mode off, for every host name in the zone. While it is on, Cloudflare challenges clients that are not browsers (FFmpeg, native and smart-TV players) and no rule can skip it. Removing this later leaves it off.")]
+    public bool BotFightModeOff { get; init; }
+
+    [Doc("Viewers who share one address (a carrier NAT, a campus, an office) that the edge's rate limits must let play: a media or playlist rule that counts by address and counts cached requests must allow their requests.")]
+    [Range(1, 1_000_000)]
+    public int ViewersPerAddress { get; init; } = 500;
 
     [Doc("Free plan only: deploy although the edge cannot check viewer tokens (is_timed_hmac_valid_v0 needs Pro). The origin still checks every request it gets, but playlists and segments the edge has cached are served to anyone who asks for their URL, token or not. Without this, the Free plan is an error.")]
     public bool AcceptUncheckedEdge { get; init; }
@@ -133,9 +149,15 @@ public sealed record EdgeRateLimit
     [Doc("What the rule counts: media (playlists and segments), playlists, or api.")]
     public RateLimitScope Scope { get; init; } = RateLimitScope.Media;
 
-    [Doc("Requests allowed per period per client IP and colo.")]
+    [Doc("Requests allowed per period per client IP (or token) and colo.")]
     [Range(1, 1_000_000)]
-    public int Requests { get; init; } = 200;
+    public int Requests { get; init; } = 7500;
+
+    [Doc("What the rule counts by: address (the client IP, every plan) or token (the viewer's token; Enterprise with Advanced Rate Limiting).")]
+    public RateLimitKey Per { get; init; } = RateLimitKey.Address;
+
+    [Doc("Count requests the edge answers from its cache too. false (Business and up) counts only requests that reach the origin, so viewers sharing an address count by the misses they cause, not by how many they are.")]
+    public bool CountCached { get; init; } = true;
 
     [Doc("Counting period. Free allows 10s; Pro 10s or 60s; Business up to 10m.")]
     public Duration Period { get; init; } = Duration.FromSeconds(10);

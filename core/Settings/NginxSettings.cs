@@ -43,8 +43,8 @@ public sealed record NginxSettings
     [Range(16, 65535)]
     public int ListenBacklog { get; init; } = 4096;
 
-    [Doc("keepalive_timeout for viewers and the edge.")]
-    public Duration ClientKeepaliveTimeout { get; init; } = Duration.FromSeconds(65);
+    [Doc("keepalive_timeout for the edge's connections. Longer than Cloudflare's 900 s Proxy Idle Timeout, so Cloudflare closes an idle connection before nginx does and never sends a request into nginx's close (a 520).")]
+    public Duration ClientKeepaliveTimeout { get; init; } = Duration.FromSeconds(910);
 
     [Doc("Keep-alive from nginx to the stream API (AUDIT-NOTES #9).")]
     public UpstreamSettings Upstream { get; init; } = new();

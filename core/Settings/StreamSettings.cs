@@ -43,7 +43,7 @@ public sealed record StreamSettings
     [Range(1, 64)]
     public int Threads { get; init; } = 2;
 
-    [Doc("gunicorn --timeout, seconds (audit 8). Must exceed the time a cold channel takes to produce its first playlist.")]
+    [Doc("gunicorn --timeout, seconds (audit 8). Must exceed the time a cold channel takes to produce its first playlist, and stay below the 100 s after which Cloudflare answers 524.")]
     [Range(5, 600)]
     public int TimeoutSeconds { get; init; } = 30;
 

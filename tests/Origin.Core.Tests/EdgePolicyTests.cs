@@ -80,7 +80,7 @@ public class EdgePolicyTests
     {
         var rule = Assert.Single(Prod.RateLimitRules);
         Assert.Equal(["cf.colo.id", "ip.src"], rule.Characteristics);
-        Assert.Equal((10L, 200L, 10L, "block"), (rule.Period, rule.RequestsPerPeriod, rule.MitigationTimeout, rule.Action));
+        Assert.Equal((10L, 7500L, 10L, "block", false), (rule.Period, rule.RequestsPerPeriod, rule.MitigationTimeout, rule.Action, rule.RequestsToOrigin));
         // Free plans may only match on the path.
         Assert.Equal("(starts_with(http.request.uri.path, \"/live/\"))", rule.Expression);
         var pro = EdgePolicy.Build(Stacks.Valid("cloudflare.plan=pro"));

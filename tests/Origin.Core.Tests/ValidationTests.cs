@@ -122,7 +122,7 @@ public class ValidationTests
     [Fact]
     public void More_rate_limit_rules_than_the_plan_allows_is_refused()
     {
-        var rules = "[{name: a, requests: 100}, {name: b, requests: 100}]";
+        var rules = "[{name: a}, {name: b, scope: api, requests: 100}]";
         var message = ErrorAt(Stacks.Load($"cloudflare.rateLimits={rules}"), "origin:cloudflare.rateLimits");
         Assert.Equal("expected at most 1 rate-limiting rule(s) on the free plan, got 2", message);
         NoErrors(Stacks.Load($"cloudflare.rateLimits={rules}", "cloudflare.plan=pro"));
@@ -151,6 +151,57 @@ public class ValidationTests
         var message = ErrorAt(Stacks.Load("hls.startSegments=6", "hls.segmentSeconds=4"), "origin:stream.timeoutSeconds");
         Assert.Equal("expected at least 34s: a cold start waits for FFmpeg's first 6 segment(s) (about 24s), got 30", message);
         NoErrors(Stacks.Load("hls.startSegments=6", "hls.segmentSeconds=4", "stream.timeoutSeconds=34"));
+    }
+
+    /// <summary>
+    /// Viewers behind one address share the edge's per-address counter: a rule that counts cached requests by
+    /// address must admit cloudflare.viewersPerAddress players; counting only origin requests is Business and up,
+    /// counting by token Enterprise (https://developers.cloudflare.com/waf/rate-limiting-rules/#availability).
+    /// </summary>
+    [Fact]
+    public void Edge_rate_limits_admit_the_viewers_who_share_an_address_within_the_plan()
+    {
+        Assert.Equal("expected at least 7500: 500 viewers behind one address (cloudflare.viewersPerAddress) make about 15 media requests each per 10s, cached or not, " +
+            "and every one counts on this plan's address key; lower viewersPerAddress, or on Business count only origin requests (countCached: false), got 200",
+            ErrorAt(Stacks.Load("cloudflare.rateLimits=[{name: m, requests: 200}]"), "origin:cloudflare.rateLimits[0].requests"));
+        NoErrors(Stacks.Load("cloudflare.rateLimits=[{name: m, requests: 200}]", "cloudflare.viewersPerAddress=13"));
+        Assert.Contains("needs Business", ErrorAt(Stacks.Load("cloudflare.rateLimits=[{name: m, requests: 200, countCached: false}]"), "origin:cloudflare.rateLimits[0].countCached"));
+        NoErrors(Stacks.Load("cloudflare.plan=business", "cloudflare.rateLimits=[{name: m, requests: 200, countCached: false}]"));
+        Assert.Contains("needs Enterprise", ErrorAt(Stacks.Load("cloudflare.plan=business", "cloudflare.rateLimits=[{name: m, requests: 200, per: token}]"), "origin:cloudflare.rateLimits[0].per"));
+        var enterprise = Stacks.Load("cloudflare.plan=enterprise", "cloudflare.rateLimits=[{name: m, requests: 200, per: token}]");
+        NoErrors(enterprise);
+        Assert.Contains("Advanced Rate Limiting", WarningAt(enterprise, "origin:cloudflare.rateLimits[0].per").Message);
+    }
+
+    /// <summary>Bot Fight Mode (Free) challenges non-browser players and no rule skips it: preview says so either way.</summary>
+    [Fact]
+    public void Bot_fight_mode_is_named_at_preview_on_the_free_plan()
+    {
+        Assert.Contains("no rule can skip it", WarningAt(Stacks.Load("cloudflare.botFightModeOff=false"), "origin:cloudflare.botFightModeOff").Message);
+        Assert.Contains("every host name in the zone", WarningAt(Stacks.Load("cloudflare.botFightModeOff=true"), "origin:cloudflare.botFightModeOff").Message);
+        Assert.Contains("has no effect", WarningAt(Stacks.Load("cloudflare.plan=pro", "cloudflare.acceptUncheckedEdge=false", "cloudflare.segmentEdgeTtl=1h"), "origin:cloudflare.botFightModeOff").Message);
+        Assert.True(Origin.Edge.EdgePolicy.Build(Stacks.Valid()).BotFightModeOff);
+        Assert.False(Origin.Edge.EdgePolicy.Build(Stacks.Valid("cloudflare.plan=pro", "cloudflare.acceptUncheckedEdge=false", "cloudflare.segmentEdgeTtl=1h")).BotFightModeOff);
+    }
+
+    /// <summary>Cloudflare's 524 after 100 s (CloudflareRules.EdgeOriginReadTimeoutSeconds cites it): a start may not wait that long.</summary>
+    [Theory]
+    [InlineData(100)]
+    [InlineData(600)]
+    public void A_start_that_outlasts_cloudflares_origin_timeout_is_refused(int seconds)
+    {
+        Assert.Equal($"expected less than 100s: Cloudflare answers 524 when the origin has not answered within 100s, so a start that waits longer reaches the viewer as Cloudflare's timeout, not the API's answer, got {seconds}",
+            ErrorAt(Stacks.Load($"stream.timeoutSeconds={seconds}"), "origin:stream.timeoutSeconds"));
+        NoErrors(Stacks.Load("stream.timeoutSeconds=99"));
+    }
+
+    /// <summary>Cloudflare keeps idle origin connections 900 s (CloudflareRules.EdgeIdleConnectionSeconds cites it): nginx must not close them first.</summary>
+    [Fact]
+    public void Nginx_may_not_close_an_idle_edge_connection_before_cloudflare_does()
+    {
+        Assert.StartsWith("expected more than 900s: Cloudflare reuses an idle origin connection",
+            ErrorAt(Stacks.Load("nginx.clientKeepaliveTimeout=65s"), "origin:nginx.clientKeepaliveTimeout"));
+        Assert.True(Stacks.Valid().Nginx.ClientKeepaliveTimeout.Seconds > 900);
     }
 
     [Fact]

@@ -43,6 +43,32 @@ public sealed class RateLimiterTests
         Assert.NotNull(limiter.Check(Media, "1", "ip"));
     }
 
+    /// <summary>Per token: each token its own counter whatever the address; requests without one share a missing-value counter.</summary>
+    [Fact]
+    public void A_token_keyed_rule_counts_each_token_and_the_missing_ones_together()
+    {
+        var rule = new RateLimitRule("t", "", "(starts_with(http.request.uri.path, \"/live/\"))", "block", EdgePolicy.TokenRateLimitCharacteristics, 10, 2, 10);
+        var limiter = new RateLimiter([rule], new FakeTimeProvider());
+        for (var i = 0; i < 2; i++) Assert.Null(limiter.Check(Media, "1", "ip-" + i, "channel=1&verify=a"));
+        Assert.NotNull(limiter.Check(Media, "1", "ip-9", "channel=1&verify=a"));
+        Assert.Null(limiter.Check(Media, "1", "ip-0", "channel=1&verify=b"));
+        Assert.Null(limiter.Check(Media, "1", "ip-1", "channel=1"));
+        Assert.Null(limiter.Check(Media, "1", "ip-2", ""));
+        Assert.NotNull(limiter.Check(Media, "1", "ip-3", "channel=2"));
+    }
+
+    /// <summary>requests_to_origin: cached requests neither count nor escape a running mitigation.</summary>
+    [Fact]
+    public void A_rule_counting_origin_requests_ignores_cached_ones_but_blocks_them_once_over()
+    {
+        var rule = new RateLimitRule("o", "", "(starts_with(http.request.uri.path, \"/live/\"))", "block", EdgePolicy.RateLimitCharacteristics, 10, 2, 10, RequestsToOrigin: true);
+        var limiter = new RateLimiter([rule], new FakeTimeProvider());
+        for (var i = 0; i < 100; i++) Assert.Null(limiter.Check(Media, "1", "ip"));
+        for (var i = 0; i < 3; i++) limiter.CountOriginRequest(Media, "1", "ip");
+        Assert.Equal(rule, limiter.Check(Media, "1", "ip"));
+        Assert.Null(limiter.Check(Media, "1", "other"));
+    }
+
     [Fact]
     public void Rules_the_stand_in_cannot_apply_are_refused()
     {

@@ -1,63 +1,41 @@
-using System.Collections.Concurrent;
-
 namespace Origin.EdgeStandIn;
 
-/// <summary>A response as the edge stores it: status, the origin's headers, the whole body.</summary>
-public sealed record StoredResponse(int Status, IReadOnlyList<KeyValuePair<string, string[]>> Headers, byte[] Body)
-{
-    public string? Header(string name) =>
-        Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value is [var first, ..] ? first : null;
-}
-
-/// <summary>What the edge did with a request: Cloudflare's cf-cache-status values
-/// (https://developers.cloudflare.com/cache/concepts/cache-responses/).</summary>
-public enum CacheStatus { Hit, Miss, Expired, Bypass, Dynamic }
-
 /// <summary>
-/// The edge's cache: one entry per cache key until its edge TTL ends. Concurrent misses for one key share one
-/// origin fetch, as Tiered Cache's upper tier does for every lower tier behind it
-/// (https://developers.cloudflare.com/cache/how-to/tiered-cache/): only the first request goes to the origin and
-/// the others wait for its response.
+/// The edge's cache as a viewer's request passes it: the lower tier (the data centre the viewer reached) and, with
+/// Tiered Cache on, an upper tier in front of the origin. "If content is not cached in lower-tier data centers ...,
+/// the lower-tier must ask an upper-tier to see if it has the content. If the upper-tier does not have the content,
+/// only the upper-tier can ask the origin" (https://developers.cloudflare.com/cache/how-to/tiered-cache/). Each
+/// tier is a <see cref="CacheTier"/> with its own cache lock, and each keeps what it stores for the whole TTL the
+/// policy gives the response, counted from its own fill: Cloudflare documents no subtraction of the upper tier's
+/// Age from the lower tier's TTL, so a playlist with max-age=1 can be up to about 2 s old when the lower tier serves
+/// it, and older again in the browser. The Age a tier sends adds its own residence time to the Age it received,
+/// as a chain of caches does (RFC 9111 section 4.2.3); a response the origin generated for this request carries no
+/// Age (RFC 9111 section 5.1: Age "implies that the response was not generated or validated by the origin server
+/// for this request").
 /// </summary>
-public sealed class EdgeCache(TimeProvider clock)
+public sealed class EdgeCache
 {
-    private sealed record Entry(StoredResponse Response, DateTimeOffset Stored, DateTimeOffset Expires);
+    public CacheTier Lower { get; }
+    public CacheTier? Upper { get; }
 
-    private readonly ConcurrentDictionary<string, Entry> _entries = new();
-    private readonly ConcurrentDictionary<string, Lazy<Task<(StoredResponse Response, TimeSpan? Ttl)>>> _fills = new();
-
-    /// <summary>Origin fetches made to fill the cache, by key.</summary>
-    public ConcurrentDictionary<string, int> Fills { get; } = new();
-
-    /// <summary>The stored response while it is fresh; otherwise one fetch for everyone asking at the same time.</summary>
-    /// <param name="fetch">Fetches from the origin and says how long the answer may be kept (null: not at all).</param>
-    /// <returns>The response, what the cache did, and how long ago the response came from the origin.</returns>
-    public async Task<(StoredResponse Response, CacheStatus Status, TimeSpan Age)> Get(string key, Func<Task<(StoredResponse, TimeSpan?)>> fetch)
+    public EdgeCache(TimeProvider clock, bool tiered, TimeSpan lockTimeout)
     {
-        var now = clock.GetUtcNow();
-        var existing = _entries.TryGetValue(key, out var e) ? e : null;
-        if (existing is not null && existing.Expires > now) return (existing.Response, CacheStatus.Hit, now - existing.Stored);
-
-        var mine = new Lazy<Task<(StoredResponse, TimeSpan?)>>(() => Fill(key, fetch));
-        var fill = _fills.GetOrAdd(key, mine);
-        var (response, _) = await fill.Value;
-        return (response, existing is null ? CacheStatus.Miss : CacheStatus.Expired, TimeSpan.Zero);
+        Lower = new CacheTier(clock, lockTimeout);
+        Upper = tiered ? new CacheTier(clock, lockTimeout) : null;
     }
 
-    private async Task<(StoredResponse, TimeSpan?)> Fill(string key, Func<Task<(StoredResponse, TimeSpan?)>> fetch)
+    /// <summary>Fetches that reached the origin, by key.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, int> Fills => (Upper ?? Lower).Fills;
+
+    /// <param name="origin">Fetches from the origin, given the stale copy to revalidate.</param>
+    /// <param name="ttlOf">The policy's edge TTL for a response a tier receives from the tier behind it.</param>
+    public Task<Served> Get(string key, Func<StoredResponse?, Task<Fetched>> origin, Func<StoredResponse, TimeSpan?> ttlOf)
     {
-        try
+        if (Upper is not { } upper) return Lower.Get(key, origin);
+        return Lower.Get(key, async _ =>
         {
-            Fills.AddOrUpdate(key, 1, (_, n) => n + 1);
-            var (response, ttl) = await fetch();
-            var stored = clock.GetUtcNow();
-            if (ttl is { } t) _entries[key] = new Entry(response, stored, stored + t);
-            else _entries.TryRemove(key, out _);
-            return (response, ttl);
-        }
-        finally
-        {
-            _fills.TryRemove(key, out _);
-        }
+            var served = await upper.Get(key, origin);
+            return new Fetched(served.Response, ttlOf(served.Response), Age: served.Age);
+        });
     }
 }

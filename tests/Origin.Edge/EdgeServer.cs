@@ -42,6 +42,17 @@ public sealed record EdgeOptions
     /// player loads the media same-origin as it would from the app's own page.</summary>
     public IReadOnlyDictionary<string, string> SitePages { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>How long a request waits on another's cache fill before it goes to the origin itself (see
+    /// <see cref="CacheTier"/>). Cloudflare publishes no value; 2 s is the lock timeout Pingora's own proxy tests
+    /// run with (cloudflare/pingora at c0845a8, pingora-proxy/tests/utils/server_utils.rs, CacheLock::new_boxed),
+    /// shorter than a cold start, so nothing may rely on a long fill being collapsed.</summary>
+    public TimeSpan CacheLockTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long the edge waits for the origin's response headers before it answers 524: 100 s on every
+    /// plan below Enterprise (https://developers.cloudflare.com/support/troubleshooting/http-status-codes/cloudflare-5xx-errors/error-524/,
+    /// https://developers.cloudflare.com/fundamentals/reference/connection-limits/).</summary>
+    public TimeSpan OriginResponseTimeout { get; init; } = TimeSpan.FromSeconds(100);
+
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }
 
@@ -83,7 +94,7 @@ public sealed class EdgeServer : IAsyncDisposable
         _origin = origin;
         _cacheRules = policy.CacheRules.Select(CompiledCacheRule.From).ToList();
         _rateLimiter = new RateLimiter(policy.RateLimitRules, options.Clock);
-        Cache = new EdgeCache(options.Clock);
+        Cache = new EdgeCache(options.Clock, policy.TieredCache, options.CacheLockTimeout);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -91,8 +102,9 @@ public sealed class EdgeServer : IAsyncDisposable
         builder.Services.AddHttpForwarder();
         _app = builder.Build();
         _forwarder = _app.Services.GetRequiredService<IHttpForwarder>();
-        // YARP's own client settings for proxying: no proxy, no redirects, no cookies, no decompression.
-        _upstream = new ForwarderHttpClientFactory().CreateClient(new ForwarderHttpClientContext { NewConfig = HttpClientConfig.Empty });
+        // YARP's own client settings for proxying (no proxy, no redirects, no cookies, no decompression), with
+        // Cloudflare's origin connection limits.
+        _upstream = new OriginConnections().CreateClient(new ForwarderHttpClientContext { NewConfig = HttpClientConfig.Empty });
         foreach (var (prefix, dir) in options.SitePages)
             _app.UseStaticFiles(new StaticFileOptions { RequestPath = prefix.TrimEnd('/'), FileProvider = new PhysicalFileProvider(dir), ServeUnknownFileTypes = false });
         _app.Run(Handle);
@@ -133,7 +145,7 @@ public sealed class EdgeServer : IAsyncDisposable
             await Answer(context, 403, "blocked by a WAF custom rule\n", fields, clientIp, null);
             return;
         }
-        if (_rateLimiter.Check(fields, _options.Colo, clientIp) is { } limit)
+        if (_rateLimiter.Check(fields, _options.Colo, clientIp, query) is { } limit)
         {
             await Answer(context, 429, $"rate limited by {limit.Ref}\n", fields, clientIp, limit.Ref);
             return;
@@ -142,45 +154,110 @@ public sealed class EdgeServer : IAsyncDisposable
         var settings = CacheSettings.For(_cacheRules, fields);
         if (!settings.Eligible || !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
         {
+            _rateLimiter.CountOriginRequest(fields, _options.Colo, clientIp, query);
             await Forward(context, clientIp);
             _log.Enqueue(new EdgeLogEntry(now, clientIp, fields.Path, context.Response.StatusCode, CacheStatus.Dynamic, settings.RuleRef));
             return;
         }
 
         var key = settings.Key(fields.Host, fields.Path, query);
-        var (stored, status, age) = await Cache.Get(key, () => Fetch(context, clientIp, settings));
-        var response = context.Response;
+        Served served;
+        try
+        {
+            served = await Cache.Get(key, stale =>
+            {
+                _rateLimiter.CountOriginRequest(fields, _options.Colo, clientIp, query);
+                return Fetch(context, clientIp, settings, stale);
+            }, r => Ttl(settings, r));
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            await Answer(context, 524, "a timeout occurred: the origin sent no response in time\n", fields, clientIp, null);
+            return;
+        }
+        await Serve(context, served, settings);
+        _log.Enqueue(new EdgeLogEntry(now, clientIp, fields.Path, context.Response.StatusCode, served.Status, settings.RuleRef));
+    }
+
+    /// <summary>
+    /// A response from the cache (or a fill) to the viewer: the viewer's conditional request answered 304 when its
+    /// validator matches, a single byte range answered 206 (416 when unsatisfiable) from the stored whole object,
+    /// as Cloudflare serves range requests from a complete cached file ("One valid range": 206; on a cold miss the origin request omits Range;
+    /// https://developers.cloudflare.com/cache/reference/range-requests/),
+    /// with the semantics of RFC 9110 sections 13.1.2 (If-None-Match), 14.2 (Range) and 15.3.7 (206).
+    /// </summary>
+    private async Task Serve(HttpContext context, Served served, CacheSettings settings)
+    {
+        var (request, response, stored) = (context.Request, context.Response, served.Response);
         response.StatusCode = stored.Status;
         foreach (var (name, values) in stored.Headers)
             if (!name.Equals("Cache-Control", StringComparison.OrdinalIgnoreCase)) response.Headers[name] = values;
         if (Freshness.BrowserCacheControl(settings.BrowserTtl, CacheControl.Parse(stored.Header("Cache-Control")), _options.ZoneBrowserTtl) is { } browser)
             response.Headers.CacheControl = browser;
-        response.Headers["CF-Cache-Status"] = status.ToString().ToUpperInvariant();
-        // A shared cache says how long it has held a response (RFC 9111 section 5.1), so browsers count max-age from the origin's clock.
-        response.Headers.Age = ((long)age.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.ContentLength = stored.Body.Length;
-        if (!HttpMethods.IsHead(request.Method)) await response.Body.WriteAsync(stored.Body, context.RequestAborted);
-        _log.Enqueue(new EdgeLogEntry(now, clientIp, fields.Path, stored.Status, status, settings.RuleRef));
+        response.Headers["CF-Cache-Status"] = served.Status.ToString().ToUpperInvariant();
+        if (served.Age is { } age) response.Headers.Age = ((long)age.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var body = new ReadOnlyMemory<byte>(stored.Body);
+        if (stored.Status == 200)
+        {
+            var etag = stored.Header("ETag");
+            if (etag is not null && request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => t.Trim() == etag || t.Trim() == "*")))
+            {
+                response.StatusCode = 304;
+                response.ContentLength = null;
+                return;
+            }
+            response.Headers.AcceptRanges = "bytes";
+            if (ByteRange.Parse(request.Headers.Range.ToString(), stored.Body.Length) is { } range)
+            {
+                if (range.Unsatisfiable)
+                {
+                    response.StatusCode = 416;
+                    response.Headers.ContentRange = $"bytes */{stored.Body.Length}";
+                    response.ContentLength = 0;
+                    return;
+                }
+                response.StatusCode = 206;
+                response.Headers.ContentRange = $"bytes {range.First}-{range.Last}/{stored.Body.Length}";
+                body = body.Slice((int)range.First, (int)(range.Last - range.First + 1));
+            }
+        }
+        response.ContentLength = body.Length;
+        if (!HttpMethods.IsHead(request.Method)) await response.Body.WriteAsync(body, context.RequestAborted);
     }
 
+    private static TimeSpan? Ttl(CacheSettings settings, StoredResponse r) =>
+        Freshness.EdgeTtl(settings.EdgeTtl, r.Status, CacheControl.Parse(r.Header("Cache-Control")), r.Header("Expires") is not null);
+
     /// <summary>A cache fill: the viewer's URL (query string and token included: the key leaves it out, the
-    /// origin still gets it), without the viewer's conditional or range headers, so the whole object is stored.</summary>
-    private async Task<(StoredResponse, TimeSpan?)> Fetch(HttpContext context, string clientIp, CacheSettings settings)
+    /// origin still gets it), without the viewer's conditional or range headers, so the whole object is stored.
+    /// With a stale copy, a conditional request on its validators (If-None-Match from ETag, If-Modified-Since from
+    /// Last-Modified): a 304 refreshes the stored copy's headers and keeps its body
+    /// (https://developers.cloudflare.com/cache/concepts/revalidation/; RFC 9111 section 4.3.4).</summary>
+    private async Task<Fetched> Fetch(HttpContext context, string clientIp, CacheSettings settings, StoredResponse? stale)
     {
         var request = context.Request;
         using var upstream = new HttpRequestMessage(HttpMethod.Get, new Uri(_origin, request.Path.Value + request.QueryString.Value)) { Version = HttpVersion.Version11 };
         OriginHeaders(upstream, request, clientIp);
         if (request.Headers.UserAgent is { Count: > 0 } ua) upstream.Headers.TryAddWithoutValidation("User-Agent", ua.ToArray());
-        // Independent of the viewer that happened to ask first: others wait for the same fill.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        if (stale?.Header("ETag") is { } etag) upstream.Headers.TryAddWithoutValidation("If-None-Match", etag);
+        if (stale?.Header("Last-Modified") is { } modified) upstream.Headers.TryAddWithoutValidation("If-Modified-Since", modified);
+        // Independent of the viewer that happened to ask first: others may wait for the same fill.
+        using var timeout = new CancellationTokenSource(_options.OriginResponseTimeout);
         using var answer = await _upstream.SendAsync(upstream, timeout.Token);
         var body = await answer.Content.ReadAsByteArrayAsync(timeout.Token);
         var headers = answer.Headers.Concat(answer.Content.Headers)
             .Where(h => !HopByHop.Contains(h.Key))
             .Select(h => new KeyValuePair<string, string[]>(h.Key, h.Value.ToArray())).ToList();
-        var stored = new StoredResponse((int)answer.StatusCode, headers, body);
-        var ttl = Freshness.EdgeTtl(settings.EdgeTtl, stored.Status, CacheControl.Parse(stored.Header("Cache-Control")), stored.Header("Expires") is not null);
-        return (stored, ttl);
+        var status = (int)answer.StatusCode;
+        if (status == 304 && stale is not null)
+        {
+            var names = headers.Select(h => h.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var merged = new StoredResponse(stale.Status, [.. stale.Headers.Where(h => !names.Contains(h.Key)), .. headers], stale.Body);
+            // The TTL of a revalidation is the 304's (Freshness.EdgeTtl), read from the refreshed headers.
+            return new Fetched(merged, Freshness.EdgeTtl(settings.EdgeTtl, 304, CacheControl.Parse(merged.Header("Cache-Control")), merged.Header("Expires") is not null), Revalidated: true);
+        }
+        var stored = new StoredResponse(status, headers, body);
+        return new Fetched(stored, Ttl(settings, stored));
     }
 
     /// <summary>What every request to the origin carries from the edge.</summary>
@@ -200,6 +277,22 @@ public sealed class EdgeServer : IAsyncDisposable
     {
         var error = await _forwarder.SendAsync(context, _origin.ToString(), _upstream, ForwarderRequestConfig.Empty, new OriginTransformer(this, clientIp));
         if (error != ForwarderError.None && !context.Response.HasStarted) context.Response.StatusCode = 502;
+    }
+
+    /// <summary>
+    /// Connections to the origin as Cloudflare keeps them: reused while idle up to the Proxy Idle Timeout (900 s),
+    /// a connection attempt given up after the Complete TCP Connection limit (15 s, a 522)
+    /// (https://developers.cloudflare.com/fundamentals/reference/connection-limits/). An origin that closes an idle
+    /// connection sooner (nginx's keepalive_timeout) races the next request on it; validation keeps nginx's longer.
+    /// </summary>
+    private sealed class OriginConnections : ForwarderHttpClientFactory
+    {
+        protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
+        {
+            base.ConfigureHandler(context, handler);
+            handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(900);
+            handler.ConnectTimeout = TimeSpan.FromSeconds(15);
+        }
     }
 
     private sealed class OriginTransformer(EdgeServer edge, string clientIp) : HttpTransformer

@@ -84,6 +84,8 @@ public sealed class EdgeTests
             Assert.Equal(configured.Name.Value, At(mapped, "ref"));
             Assert.Equal(Binding.SettingsBinder.EnumName(configured.Action), At(mapped, "action"));
             Assert.Equal(["cf.colo.id", "ip.src"], List(At(mapped, "ratelimit", "characteristics")));
+            // Cached requests count (Cloudflare's default): requests_to_origin is left unset, not sent as false.
+            Assert.Null(At(mapped, "ratelimit", "requestsToOrigin"));
             Assert.Equal((double)configured.Period.Seconds, At(mapped, "ratelimit", "period"));
             Assert.Equal((double)configured.Requests, At(mapped, "ratelimit", "requestsPerPeriod"));
             Assert.Equal((double)configured.MitigationTimeout.Seconds, At(mapped, "ratelimit", "mitigationTimeout"));
@@ -110,6 +112,30 @@ public sealed class EdgeTests
         Assert.All([run.Inputs(Types.ArgoTieredCaching, "tiered-caching"), run.Inputs(Types.TieredCache, "tiered-cache")],
             t => Assert.Equal(OriginMocks.ZoneId("example.com"), t["zoneId"]));
         Assert.Contains(await run.DependsOn(Types.TieredCache, "tiered-cache"), d => d.GetResourceType() == Types.ArgoTieredCaching);
+    }
+
+    [Fact]
+    public async Task Counting_only_origin_requests_and_counting_by_token_reach_the_rate_limit_rule()
+    {
+        var business = List((await RunAsync(StackFile.Prod.With("cloudflare.plan", "business")
+            .With("cloudflare.rateLimits", "[{name: media-flood, requests: 200, countCached: false}]"))).Inputs(Types.Ruleset, "rate-limits")["rules"]);
+        Assert.Equal(true, At(Assert.Single(business), "ratelimit", "requestsToOrigin"));
+        var enterprise = List((await RunAsync(StackFile.Prod.With("cloudflare.plan", "enterprise")
+            .With("cloudflare.rateLimits", "[{name: media-flood, requests: 20, per: token}]"))).Inputs(Types.Ruleset, "rate-limits")["rules"]);
+        Assert.Equal(["cf.colo.id", "http.request.uri.args[\"verify\"]"], List(At(Assert.Single(enterprise), "ratelimit", "characteristics")));
+    }
+
+    /// <summary>Bot Fight Mode is turned off only when the operator allows it, on the Free plan, and never reset on delete.</summary>
+    [Fact]
+    public async Task Bot_fight_mode_is_turned_off_for_the_zone_only_when_allowed()
+    {
+        var allowed = await RunAsync(StackFile.Prod.With("cloudflare.botFightModeOff", "true"));
+        var bots = Assert.Single(allowed.OfType(Types.BotManagement));
+        Assert.Equal((OriginMocks.ZoneId("example.com"), false), (bots.Inputs["zoneId"], bots.Inputs["fightMode"]));
+        Assert.True(allowed.Construction(Types.BotManagement, "bot-management").Options.RetainOnDelete);
+        Assert.Empty((await RunAsync(StackFile.Prod.With("cloudflare.botFightModeOff", "false"))).OfType(Types.BotManagement));
+        Assert.Empty((await RunAsync(StackFile.Prod.With("cloudflare.botFightModeOff", "true").With("cloudflare.plan", "pro")
+            .With("cloudflare.acceptUncheckedEdge", "false").With("cloudflare.segmentEdgeTtl", "1h"))).OfType(Types.BotManagement));
     }
 
     [Fact]

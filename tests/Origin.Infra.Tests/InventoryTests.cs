@@ -17,6 +17,7 @@ public sealed class InventoryTests
         $"{Types.Ruleset} config-rules",
         $"{Types.Ruleset} redirect-rules",
         $"{Types.ArgoTieredCaching} tiered-caching",
+        $"{Types.BotManagement} bot-management",
         $"{Types.Ruleset} url-rewrites",
         $"{Types.TieredCache} tiered-cache",
         $"{Types.Step} packages",

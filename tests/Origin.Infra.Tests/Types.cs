@@ -11,6 +11,7 @@ internal static class Types
     public const string DnsRecord = "cloudflare:index/dnsRecord:DnsRecord";
     public const string Ruleset = "cloudflare:index/ruleset:Ruleset";
     public const string ZoneSetting = "cloudflare:index/zoneSetting:ZoneSetting";
+    public const string BotManagement = "cloudflare:index/botManagement:BotManagement";
     public const string TieredCache = "cloudflare:index/tieredCache:TieredCache";
     public const string ArgoTieredCaching = "cloudflare:index/argoTieredCaching:ArgoTieredCaching";
     public const string HostnameTlsSetting = "cloudflare:index/hostnameTlsSetting:HostnameTlsSetting";
