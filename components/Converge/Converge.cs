@@ -1,6 +1,7 @@
 using Origin.Edge;
 using Origin.Plan;
 using Pulumi;
+using Remote = Pulumi.Command.Remote;
 
 namespace Origin.Infra;
 
@@ -38,6 +39,30 @@ internal static class Converge
             steps.Add(hostStep);
             after = hostStep;
         }
+        RecordSteps(plan, host, steps, options);
         return steps;
+    }
+
+    /// <summary>
+    /// The host's record of the plan's steps, which a revert reads to tell a step that left the plan from a
+    /// late delete of an older command of one still in it (files/lib/step.sh, begin_revert). After every
+    /// step, so an `up` writes it before the deletes the engine runs at its end (performPostSteps,
+    /// pkg/resource/deploy/deployment_executor.go@v3.174.0); and a destroy, deleting in reverse order of
+    /// dependencies, removes it before any step's revert runs.
+    /// </summary>
+    private static void RecordSteps(HostPlan plan, OriginHost host, IReadOnlyList<HostStep> steps, ComponentResourceOptions options)
+    {
+        var own = new CustomResourceOptions { Parent = options.Parent, DependsOn = steps.ToArray<Resource>() };
+        own.ResourceTransformations.AddRange(options.ResourceTransformations);
+        _ = new Remote.Command("plan-steps", new Remote.CommandArgs
+        {
+            Connection = host.Connection,
+            Create = plan.RecordStepsCommand,
+            // Writing the same list again changes nothing: a connection change may run it.
+            Update = plan.RecordStepsCommand,
+            Delete = HostPlan.ForgetStepsCommand,
+            AddPreviousOutputInEnv = false,
+            Logging = Remote.Logging.Stderr,
+        }, own);
     }
 }

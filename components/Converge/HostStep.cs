@@ -30,7 +30,9 @@ internal sealed record HostStepArgs(Remote.Inputs.ConnectionArgs Connection, Rem
 /// provider/pkg/provider/common/inputs.go@v1.2.1; Update runs `update`, else `create`:
 /// provider/pkg/provider/remote/commandController.go@v1.2.1). That is what a connection change is (a
 /// rotated origin:sshPrivateKey, ssh.port, ssh.user, the address): every Update here is read-only or
-/// idempotent, so such an `up` changes nothing on the host. The uploads copy again only when their
+/// idempotent, so such an `up` changes nothing on the host. An update replaces the command's stdout with
+/// its own (provider/pkg/provider/remote/commandOutputs.go@v1.2.1, run), so the tls step's update prints
+/// its certificate request again (Step.UpdateCommandFor) and the certificate sees the same csr. The uploads copy again only when their
 /// content or path changes (CopyToRemote Update, provider/pkg/provider/remote/copyController.go@v1.2.1).
 /// </para>
 /// <para>
@@ -101,7 +103,7 @@ internal sealed class HostStep : ComponentResource
             // returns a plain error, which pulumi/pulumi-go-provider infer/resource.go@v1.3.0 Create records
             // as partial state only when it is a ResourceInitFailedError), so a failed apply runs its
             // create again on the next `up`, never this check.
-            Update = generation.Apply(step.CheckAppliedCommandFor),
+            Update = generation.Apply(step.UpdateCommandFor),
             Delete = generation.Apply(step.RevertCommandFor),
             Triggers = Triggers.ToArray(),
             AddPreviousOutputInEnv = false,

@@ -31,7 +31,8 @@ public sealed record Step(
     string RevertScript,
     string? ConfirmScript,
     IReadOnlyList<PlanInput> Inputs,
-    int BudgetSeconds = Step.DefaultBudgetSeconds)
+    int BudgetSeconds = Step.DefaultBudgetSeconds,
+    string? StdoutFile = null)
 {
     public const string StateDir = "/var/lib/origin-stack";
 
@@ -95,6 +96,7 @@ public sealed record Step(
 
     /// <summary>The command line that applies the step; also how the VM rehearsal runs it.</summary>
     public string ApplyCommand => ApplyCommandFor(ContentHash);
+    public string UpdateCommand => UpdateCommandFor(ContentHash);
     public string RevertCommand => RevertCommandFor(ContentHash);
 
     /// <summary>
@@ -114,6 +116,18 @@ public sealed record Step(
     /// </summary>
     public string CheckAppliedCommandFor(string generation) =>
         $"test \"$(cat {StateDir}/applied/{Name} 2> /dev/null)\" = {generation} || {{ echo '{Name}: this host has not applied generation {generation}: a new host? see docs/disaster-rebuild.md, section 5' >&2; exit 1; }}";
+
+    /// <summary>
+    /// The apply's Update: the check above, then, for a step whose stdout is data for a later resource
+    /// (<see cref="StdoutFile"/>), that data again. pulumi-command replaces the command's stdout with the
+    /// output of whatever an update runs (CommandOutputs.run sets Stdout from the session's output:
+    /// provider/pkg/provider/remote/commandOutputs.go@v1.2.1; Update keeps only BaseOutputs it does
+    /// not rerun: commandController.go@v1.2.1), so an update that printed nothing would hand the later
+    /// resource an empty value: for the tls step, a certificate request the Origin CA refuses, and a
+    /// replace-forcing change of the certificate's csr.
+    /// </summary>
+    public string UpdateCommandFor(string generation) =>
+        StdoutFile is null ? CheckAppliedCommandFor(generation) : $"{CheckAppliedCommandFor(generation)} && cat {StdoutFile}";
 
     /// <summary>
     /// SCRIPT under timeout(1), which signals the script's whole process group once SECONDS have passed

@@ -52,6 +52,7 @@ public sealed class InventoryTests
         $"{Types.Command} cleanup/apply",
         $"{Types.Step} monitoring",
         $"{Types.Command} monitoring/apply",
+        $"{Types.Command} plan-steps",
         $"{Types.Verify} verify",
         $"{Types.Copy} verify/verify.sh",
         $"{Types.Command} verify",
