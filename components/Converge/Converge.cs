@@ -18,6 +18,7 @@ internal static class Converge
         Output<string> tokenKeys, StreamApp? app, ComponentResourceOptions options)
     {
         var steps = new List<HostStep>();
+        var run = Guid.NewGuid().ToString("N");
         Output<string>? certificate = null;
         Resource after = host;
         foreach (var step in plan.Steps)
@@ -33,7 +34,8 @@ internal static class Converge
                     _ => throw new ArgumentOutOfRangeException(nameof(file), file.Supply, "no deploy-time value for this supply"),
                 },
                 step.Inputs.Contains(PlanInput.AppDirectory) ? app ?? throw new InvalidOperationException($"the {step.Name} step needs the app directory") : null,
-                step.Supplied.Any(f => f.Supply == Supply.TokenKeys) ? [after, .. zone.TokenRulesets] : [after]), options);
+                step.Supplied.Any(f => f.Supply == Supply.TokenKeys) ? [after, .. zone.TokenRulesets] : [after],
+                run), options);
             if (step == plan.CertificateRequestStep)
                 certificate = new OriginCertificate("origin-certificate", edge, hostStep.Apply.Stdout, options).Pem;
             steps.Add(hostStep);

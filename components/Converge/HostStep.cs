@@ -12,7 +12,8 @@ internal sealed record StreamApp(string Directory, string Hash);
 /// <param name="App">The app to upload, for the step that releases it.</param>
 /// <param name="After">What must be done before the step starts: the previous step, or the host, and the edge's token rulesets before the keys change.</param>
 /// <param name="ConfirmConnection">The connection of a confirm command: a short dial budget (<see cref="DialBudget.Confirm"/>).</param>
-internal sealed record HostStepArgs(Remote.Inputs.ConnectionArgs Connection, Remote.Inputs.ConnectionArgs ConfirmConnection, Func<SuppliedFile, Output<string>> Supply, StreamApp? App, IReadOnlyList<Resource> After);
+/// <param name="Run">Unique to this run of the program: written into the updates that must run on every `up` (a committing step's apply and confirm).</param>
+internal sealed record HostStepArgs(Remote.Inputs.ConnectionArgs Connection, Remote.Inputs.ConnectionArgs ConfirmConnection, Func<SuppliedFile, Output<string>> Supply, StreamApp? App, IReadOnlyList<Resource> After, string Run);
 
 /// <summary>
 /// One step of the host plan, converged over SSH: its files and scripts staged, its supplied files
@@ -103,7 +104,7 @@ internal sealed class HostStep : ComponentResource
             // returns a plain error, which pulumi/pulumi-go-provider infer/resource.go@v1.3.0 Create records
             // as partial state only when it is a ResourceInitFailedError), so a failed apply runs its
             // create again on the next `up`, never this check.
-            Update = generation.Apply(step.UpdateCommandFor),
+            Update = generation.Apply(g => EveryUp(step, args, step.UpdateCommandFor(g))),
             Delete = generation.Apply(step.RevertCommandFor),
             Triggers = Triggers.ToArray(),
             AddPreviousOutputInEnv = false,
@@ -121,8 +122,9 @@ internal sealed class HostStep : ComponentResource
             {
                 Connection = args.ConfirmConnection,
                 Create = confirm,
-                // Confirming a confirmed generation succeeds and changes nothing.
-                Update = confirm,
+                // Confirming a confirmed generation succeeds and changes nothing; every `up` confirms again,
+                // after the apply's update has applied a rolled-back generation again (Step.UpdateCommandFor).
+                Update = confirm.Apply(c => EveryUp(step, args, c)),
                 Triggers = Triggers.ToArray(),
                 AddPreviousOutputInEnv = false,
                 Logging = Remote.Logging.Stderr,
@@ -131,6 +133,16 @@ internal sealed class HostStep : ComponentResource
 
         RegisterOutputs(new Dictionary<string, object?> { ["contentHash"] = step.ContentHash });
     }
+
+    /// <summary>
+    /// A committing step's update, made to run on every `up`: pulumi-command runs an update only when an
+    /// input changed (only triggers replace: provider/pkg/provider/common/inputs.go@v1.2.1), and whether the
+    /// host rolled a generation back (no confirm in time: an interrupted or failed `up`, a dial that failed,
+    /// a reboot) is something only the host knows. The run's mark is a no-op (`:`) in front of the command.
+    /// Not in the triggers: nothing is replaced, and nothing after the step re-runs for it.
+    /// </summary>
+    private static string EveryUp(Step step, HostStepArgs args, string command) =>
+        step.ConfirmScript is null ? command : $": run {args.Run}; {command}";
 
     /// <summary>Empties the app's stage, then uploads the exported app into it; both again whenever the app changes.</summary>
     private Resource UploadApp(Step step, StreamApp app, HostStepArgs args)

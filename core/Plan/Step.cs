@@ -125,9 +125,27 @@ public sealed record Step(
     /// not rerun: commandController.go@v1.2.1), so an update that printed nothing would hand the later
     /// resource an empty value: for the tls step, a certificate request the Origin CA refuses, and a
     /// replace-forcing change of the certificate's csr.
+    /// <para>
+    /// A step that commits (the firewall) applies its generation again when the host rolled it back
+    /// (<see cref="CommitPath"/> records "generation rolled-back": files/firewall/rollback.sh): the confirm after this
+    /// update can then cancel the new rollback, and an `up` that follows one whose confirm never ran, ran
+    /// late or could not dial succeeds, as it must, without a change of the ruleset. The Pulumi layer runs
+    /// this update and the confirm on every `up` (HostStep), as nothing else tells the deployer.
+    /// </para>
     /// </summary>
-    public string UpdateCommandFor(string generation) =>
-        StdoutFile is null ? CheckAppliedCommandFor(generation) : $"{CheckAppliedCommandFor(generation)} && cat {StdoutFile}";
+    public string UpdateCommandFor(string generation)
+    {
+        var check = CheckAppliedCommandFor(generation);
+        if (StdoutFile is not null) return $"{check} && cat {StdoutFile}";
+        if (ConfirmScript is not null)
+            return $"if grep -qxF '{generation} rolled-back' {CommitPath} 2> /dev/null; then " +
+                $"echo '{Name}: the host rolled generation {generation} back; applying it again for the confirm' >&2; {ApplyCommandFor(generation)}; " +
+                $"else {check}; fi";
+        return check;
+    }
+
+    /// <summary>The record of what became of each generation of a step that commits (files/firewall/apply.sh, "commit").</summary>
+    public string CommitPath => $"{StateDir}/{Name}.commit";
 
     /// <summary>
     /// SCRIPT under timeout(1), which signals the script's whole process group once SECONDS have passed

@@ -52,12 +52,16 @@ public sealed class ConnectionChangeTests
     }
 
     /// <summary>What an update may run: a check, or a command that only installs what differs.</summary>
-    private static bool IsHarmless(string command, HostPlan plan) =>
+    private static bool IsHarmless(string command, HostPlan plan) => IsHarmlessOnce(System.Text.RegularExpressions.Regex.Replace(command, "^: run [0-9a-f]{32}; ", ""), plan);
+
+    private static bool IsHarmlessOnce(string command, HostPlan plan) =>
         command == HostPlan.VerifyCommand || command == plan.Release.ProbeCommand || command == plan.RecordStepsCommand
         || plan.Steps.Any(step =>
             command.StartsWith("test ", StringComparison.Ordinal) && command.Contains($"{Step.StateDir}/applied/{step.Name} ")
             || command == $"test -d {step.AppStageDir} || " + step.CheckAppStageCommand[$"test -d {step.AppStageDir} || ".Length..]
             || step.Supplied.Any(s => command == step.SupplyCommand(s))
+            // A committing step applies again only a generation the host rolled back (FirewallCommitTests).
+            || step.ConfirmScript is not null && command.StartsWith("if grep -qxF '", StringComparison.Ordinal) && command.Contains($" rolled-back' {step.CommitPath} ", StringComparison.Ordinal)
             || step.ConfirmScript is not null && command.StartsWith($"ORIGIN_STEP_HASH=", StringComparison.Ordinal) && command.Contains($"bash {step.ConfirmPath} "));
 
     [Fact]
@@ -88,12 +92,43 @@ public sealed class ConnectionChangeTests
         {
             var apply = run.Inputs(Types.Command, $"{step.Name}/apply");
             var generation = ((string)apply["create"])["ORIGIN_STEP_HASH=".Length..].Split(' ')[0];
+            var update = (string)apply["update"];
+            if (step.ConfirmScript is not null)
+            {
+                // The firewall: applied again only when the host records this generation rolled back.
+                Assert.Matches($"^: run [0-9a-f]{{32}}; if grep -qxF '{generation} rolled-back' {step.CommitPath} 2> /dev/null; then .*; else ", update);
+                Assert.EndsWith($"else {step.CheckAppliedCommandFor(generation)}; fi", update);
+                continue;
+            }
             var expected = step == run.Plan.CertificateRequestStep
                 ? $"{step.CheckAppliedCommandFor(generation)} && cat /etc/origin-stack/tls/origin.csr"
                 : step.CheckAppliedCommandFor(generation);
-            Assert.Equal(expected, apply["update"]);
-            Assert.DoesNotContain("apply.sh", (string)apply["update"]);
+            Assert.Equal(expected, update);
+            Assert.DoesNotContain("apply.sh", update);
         }
+    }
+
+    /// <summary>
+    /// Two `up`s of the same stack: pulumi-command runs an update only for a changed input, and replaces only
+    /// for changed triggers (inputs.go@v1.2.1). The firewall's apply update and its confirm differ from one
+    /// run to the next, so both run on every `up` (a rolled-back generation is applied again and confirmed:
+    /// FirewallCommitTests); nothing else differs, so nothing else runs.
+    /// </summary>
+    [Fact]
+    public async Task Every_up_runs_the_firewalls_apply_update_and_confirm_and_nothing_else()
+    {
+        var first = await RunAsync(StackFile.Prod);
+        var second = await RunAsync(StackFile.Prod);
+        var old = first.Mocks.Registered.Where(r => r.Type is Types.Command or Types.Copy).ToDictionary(r => r.Name!);
+        var changed = new List<string>();
+        foreach (var now in second.Mocks.Registered.Where(r => r.Type is Types.Command or Types.Copy))
+        {
+            var was = old[now.Name!];
+            Assert.Equal(Json(was.Inputs.GetValueOrDefault("triggers") ?? "none"), Json(now.Inputs.GetValueOrDefault("triggers") ?? "none"));
+            Assert.Equal(Json(was.Inputs.GetValueOrDefault("create") ?? "none"), Json(now.Inputs.GetValueOrDefault("create") ?? "none"));
+            if (Json(was.Inputs.Remove("connection")) != Json(now.Inputs.Remove("connection"))) changed.Add(now.Name!);
+        }
+        Assert.Equal(["firewall/apply", "firewall/confirm"], changed.Order());
     }
 
     /// <summary>
