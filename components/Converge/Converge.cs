@@ -35,7 +35,7 @@ internal static class Converge
                 },
                 step.Inputs.Contains(PlanInput.AppDirectory) ? app ?? throw new InvalidOperationException($"the {step.Name} step needs the app directory") : null,
                 step.Supplied.Any(f => f.Supply == Supply.TokenKeys) ? [after, .. zone.TokenRulesets] : [after],
-                run), options);
+                run, host.Incarnation), options);
             if (step == plan.CertificateRequestStep)
                 certificate = new OriginCertificate("origin-certificate", edge, hostStep.Apply.Stdout, options).Pem;
             steps.Add(hostStep);
@@ -49,12 +49,12 @@ internal static class Converge
     /// The host's record of the plan's steps, which a revert reads to tell a step that left the plan from a
     /// late delete of an older command of one still in it (files/lib/step.sh, begin_revert). After every
     /// step, so an `up` writes it before the deletes the engine runs at its end (performPostSteps,
-    /// pkg/resource/deploy/deployment_executor.go@v3.174.0); and a destroy, deleting in reverse order of
-    /// dependencies, removes it before any step's revert runs.
+    /// pkg/resource/deploy/deployment_executor.go@v3.174.0). It has no delete: like every host-bound
+    /// resource it goes with the host's incarnation (HostIncarnation), which runs none.
     /// </summary>
     private static void RecordSteps(HostPlan plan, OriginHost host, IReadOnlyList<HostStep> steps, ComponentResourceOptions options)
     {
-        var own = new CustomResourceOptions { Parent = options.Parent, DependsOn = steps.ToArray<Resource>() };
+        var own = host.Incarnation.Options(options.Parent, steps);
         own.ResourceTransformations.AddRange(options.ResourceTransformations);
         _ = new Remote.Command("plan-steps", new Remote.CommandArgs
         {
@@ -62,7 +62,7 @@ internal static class Converge
             Create = plan.RecordStepsCommand,
             // Writing the same list again changes nothing: a connection change may run it.
             Update = plan.RecordStepsCommand,
-            Delete = HostPlan.ForgetStepsCommand,
+            Triggers = new[] { host.Incarnation.Trigger },
             AddPreviousOutputInEnv = false,
             Logging = Remote.Logging.Stderr,
         }, own);

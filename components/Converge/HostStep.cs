@@ -13,7 +13,8 @@ internal sealed record StreamApp(string Directory, string Hash);
 /// <param name="After">What must be done before the step starts: the previous step, or the host, and the edge's token rulesets before the keys change.</param>
 /// <param name="ConfirmConnection">The connection of a confirm command: a short dial budget (<see cref="DialBudget.Confirm"/>).</param>
 /// <param name="Run">Unique to this run of the program: written into the updates that must run on every `up` (a committing step's apply and confirm).</param>
-internal sealed record HostStepArgs(Remote.Inputs.ConnectionArgs Connection, Remote.Inputs.ConnectionArgs ConfirmConnection, Func<SuppliedFile, Output<string>> Supply, StreamApp? App, IReadOnlyList<Resource> After, string Run);
+/// <param name="Incarnation">The host's incarnation, in every resource's triggers and the resource each is deleted with.</param>
+internal sealed record HostStepArgs(Remote.Inputs.ConnectionArgs Connection, Remote.Inputs.ConnectionArgs ConfirmConnection, Func<SuppliedFile, Output<string>> Supply, StreamApp? App, IReadOnlyList<Resource> After, string Run, HostIncarnation Incarnation);
 
 /// <summary>
 /// One step of the host plan, converged over SSH: its files and scripts staged, its supplied files
@@ -60,13 +61,14 @@ internal sealed class HostStep : ComponentResource
                 Connection = args.Connection,
                 Source = new StringAsset(file.Content),
                 RemotePath = file.RemotePath,
+                Triggers = new[] { args.Incarnation.Trigger },
             },
-            Child(args.After))).ToList<Resource>();
+            Child(args, args.After))).ToList<Resource>();
 
         var supplied = step.Supplied.Select(file => (File: file, Content: file.IsSecret ? Output.CreateSecret(args.Supply(file)) : args.Supply(file))).ToList();
         var supplies = supplied.Select(s =>
         {
-            var options = Child(staged);
+            var options = Child(args, staged);
             // The provider echoes stdin back as an output: keep that copy encrypted in the state too.
             if (s.File.IsSecret) options.AdditionalSecretOutputs.Add("stdin");
             return new Remote.Command($"{step.Name}/supply-{s.File.Name}", new Remote.CommandArgs
@@ -77,6 +79,7 @@ internal sealed class HostStep : ComponentResource
                 // script installs its stdin only when it differs, so it is also the safe Update.
                 Update = step.SupplyCommand(s.File),
                 Stdin = s.Content,
+                Triggers = new[] { args.Incarnation.Trigger },
                 AddPreviousOutputInEnv = false,
                 Logging = Remote.Logging.Stderr,
             }, options);
@@ -92,7 +95,7 @@ internal sealed class HostStep : ComponentResource
             digests.Add(Output.Create(app.Hash));
             before.Add(UploadApp(step, app, args));
         }
-        Triggers = [step.ContentHash, .. digests.Select(d => (Input<object>)d.Apply(v => (object)v))];
+        Triggers = [step.ContentHash, .. digests.Select(d => (Input<object>)d.Apply(v => (object)v)), args.Incarnation.Trigger];
         // The generation covers every trigger, so the revert of a command replaced for any of them stands down.
         var generation = Output.All(digests).Apply(d => Step.Generation(step.ContentHash, d));
 
@@ -109,7 +112,7 @@ internal sealed class HostStep : ComponentResource
             Triggers = Triggers.ToArray(),
             AddPreviousOutputInEnv = false,
             Logging = Remote.Logging.Stderr,
-        }, Child(before));
+        }, Child(args, before));
 
         if (step.ConfirmScript is not null)
         {
@@ -128,7 +131,7 @@ internal sealed class HostStep : ComponentResource
                 Triggers = Triggers.ToArray(),
                 AddPreviousOutputInEnv = false,
                 Logging = Remote.Logging.Stderr,
-            }, Child(Apply));
+            }, Child(args, Apply));
         }
 
         RegisterOutputs(new Dictionary<string, object?> { ["contentHash"] = step.ContentHash });
@@ -153,10 +156,10 @@ internal sealed class HostStep : ComponentResource
             Create = step.ClearAppStageCommand,
             // Never clears on a connection change: the upload after it would copy nothing back.
             Update = step.CheckAppStageCommand,
-            Triggers = new Input<object>[] { app.Hash },
+            Triggers = new Input<object>[] { app.Hash, args.Incarnation.Trigger },
             AddPreviousOutputInEnv = false,
             Logging = Remote.Logging.Stderr,
-        }, Child(args.After));
+        }, Child(args, args.After));
         return new Remote.CopyToRemote($"{step.Name}/app", new Remote.CopyToRemoteArgs
         {
             Connection = args.Connection,
@@ -164,9 +167,9 @@ internal sealed class HostStep : ComponentResource
             // subdirectory named after it.
             Source = new FileArchive(app.Directory + "/"),
             RemotePath = step.AppStageDir,
-            Triggers = new Input<object>[] { app.Hash },
-        }, Child(clear));
+            Triggers = new Input<object>[] { app.Hash, args.Incarnation.Trigger },
+        }, Child(args, clear));
     }
 
-    private CustomResourceOptions Child(params IEnumerable<Resource> dependsOn) => new() { Parent = this, DependsOn = dependsOn.ToArray() };
+    private CustomResourceOptions Child(HostStepArgs args, params IEnumerable<Resource> dependsOn) => args.Incarnation.Options(this, dependsOn);
 }

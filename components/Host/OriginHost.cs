@@ -3,6 +3,7 @@ using Origin.Settings;
 using Origin.Values;
 using Pulumi;
 using HCloud = Pulumi.HCloud;
+using Local = Pulumi.Command.Local;
 using Remote = Pulumi.Command.Remote;
 
 namespace Origin.Infra;
@@ -28,6 +29,9 @@ internal sealed class OriginHost : ComponentResource
     public Output<string>? Ipv4Address { get; }
     public Output<string>? Ipv6Address { get; }
 
+    /// <summary>The host's incarnation (host.incarnation), which every host-bound resource carries.</summary>
+    public HostIncarnation Incarnation { get; }
+
     /// <param name="userData">hcloud mode: the server's cloud-init user data, which installs the pinned host key (secret).</param>
     public OriginHost(string name, HostSettings host, InboundPolicy inbound, Output<string> sshPrivateKey, Output<string>? userData, ComponentResourceOptions? options = null)
         : base("origin:host:Host", name, options)
@@ -39,6 +43,12 @@ internal sealed class OriginHost : ComponentResource
         var hostKey = host.Ssh.HostKey ?? throw new InvalidOperationException("host.ssh.hostKey is validated before the host is built");
         Connection = ConnectionOf(host.Ssh, hostKey, sshPrivateKey, DialBudget.Converge);
         ConfirmConnection = ConnectionOf(host.Ssh, hostKey, sshPrivateKey, DialBudget.Confirm);
+        Incarnation = new HostIncarnation(new Local.Command($"{name}-incarnation", new Local.CommandArgs
+        {
+            // Nothing to run: a local command without create or delete does nothing
+            // (provider/pkg/provider/local/commandController.go@v1.2.1); it is replaced when the number changes.
+            Triggers = new Input<object>[] { host.Incarnation },
+        }, new CustomResourceOptions { Parent = this }), host.Incarnation);
         var probe = DebianRelease.For(host.Release).ProbeCommand;
         _ = new Remote.Command($"{name}-debian-probe", new Remote.CommandArgs
         {
@@ -46,9 +56,10 @@ internal sealed class OriginHost : ComponentResource
             Create = probe,
             // Read-only: a connection change (a rotated key) just checks again.
             Update = probe,
+            Triggers = new Input<object>[] { host.Incarnation },
             AddPreviousOutputInEnv = false,
             Logging = Remote.Logging.StdoutAndStderr,
-        }, new CustomResourceOptions { Parent = this });
+        }, Incarnation.Options(this));
         RegisterOutputs(new Dictionary<string, object?> { ["address"] = Address });
     }
 

@@ -62,7 +62,7 @@ public sealed record Step(
     /// What the clearing command runs when only its connection changed: nothing is cleared (the upload
     /// after it copies nothing unless the app changed), the stage is only checked to be there.
     /// </summary>
-    public string CheckAppStageCommand => $"test -d {AppStageDir} || {{ echo '{Name}: the app stage {AppStageDir} is missing on this host: a new host? see docs/disaster-rebuild.md, section 5' >&2; exit 1; }}";
+    public string CheckAppStageCommand => $"test -d {AppStageDir} || {{ echo '{Name}: the app stage {AppStageDir} is missing on this host: a new host? raise host.incarnation, docs/disaster-rebuild.md section 5' >&2; exit 1; }}";
 
     public string LibraryPath => StageDir + "/lib.sh";
     public string ApplyPath => StageDir + "/apply.sh";
@@ -115,7 +115,7 @@ public sealed record Step(
     /// it is a new host, which the rebuild runbook brings in deliberately.
     /// </summary>
     public string CheckAppliedCommandFor(string generation) =>
-        $"test \"$(cat {StateDir}/applied/{Name} 2> /dev/null)\" = {generation} || {{ echo '{Name}: this host has not applied generation {generation}: a new host? see docs/disaster-rebuild.md, section 5' >&2; exit 1; }}";
+        $"test \"$(cat {StateDir}/applied/{Name} 2> /dev/null)\" = {generation} || {{ echo '{Name}: this host has not applied generation {generation}: a new host? raise host.incarnation, docs/disaster-rebuild.md section 5' >&2; exit 1; }}";
 
     /// <summary>
     /// The apply's Update: the check above, then, for a step whose stdout is data for a later resource

@@ -165,7 +165,8 @@ wait_for_tcp() {
 # pkg/resource/deploy/step_generator.go@v3.174.0, GenerateDeletes, called from performPostSteps in
 # deployment_executor.go once every registration is done), which may have applied that very
 # generation again. Every `up` records the plan's steps in $STATE/plan-steps (HostPlan.StepsRecordPath)
-# after its applies and before its deletes; a destroy removes the record before any revert.
+# after its applies and before its deletes. (A destroy, or a new host.incarnation, runs no revert at all:
+# every command is deleted with the host's incarnation, components/Host/HostIncarnation.cs.)
 # Without a record (an older stack, the rehearsals that run the scripts by hand), the hash decides:
 # the old command's revert stands down when a newer apply is recorded.
 begin_revert() {

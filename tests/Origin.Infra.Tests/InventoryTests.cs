@@ -11,6 +11,7 @@ public sealed class InventoryTests
     [
         $"{Types.Host} origin",
         $"{Types.Command} origin-debian-probe",
+        $"{Types.LocalCommand} origin-incarnation",
         $"{Types.Zone} edge",
         $"{Types.DnsRecord} live.example.com-A",
         $"{Types.Ruleset} cache-rules",
