@@ -49,7 +49,7 @@ namespace Origin.Infra
             var edgeZone = new EdgeZone("edge", await ZoneIdAsync(settings.Cloudflare), edge, tokenKeys, options);
             var keysFile = tokenKeys.Apply(k => Supplies.JoinTokenKeys(k[0], k.Count > 1 ? k[1] : null));
             var steps = Converge.Steps(plan, host, edge, edgeZone, redisPassword, keysFile, app, options);
-            var verify = new VerifyOrigin("verify", plan, host.Connection, steps, options);
+            var verify = new VerifyOrigin("verify", plan, host.Connection, host.Incarnation, steps, options);
             // The record goes live after the origin verified, and a destroy stops at it (EdgeZone).
             edgeZone.GoLive(host.Ipv4Address, host.Ipv6Address, verify);
 

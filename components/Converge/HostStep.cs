@@ -12,7 +12,9 @@ internal sealed record StreamApp(string Directory, string Hash);
 /// <param name="App">The app to upload, for the step that releases it.</param>
 /// <param name="After">What must be done before the step starts: the previous step, or the host, and the edge's token rulesets before the keys change.</param>
 /// <param name="ConfirmConnection">The connection of a confirm command: a short dial budget (<see cref="DialBudget.Confirm"/>).</param>
-internal sealed record HostStepArgs(Remote.Inputs.ConnectionArgs Connection, Remote.Inputs.ConnectionArgs ConfirmConnection, Func<SuppliedFile, Output<string>> Supply, StreamApp? App, IReadOnlyList<Resource> After);
+/// <param name="Run">Unique to this run of the program: written into the updates that must run on every `up` (a committing step's apply and confirm).</param>
+/// <param name="Incarnation">The host's incarnation, in every resource's triggers and the resource each is deleted with.</param>
+internal sealed record HostStepArgs(Remote.Inputs.ConnectionArgs Connection, Remote.Inputs.ConnectionArgs ConfirmConnection, Func<SuppliedFile, Output<string>> Supply, StreamApp? App, IReadOnlyList<Resource> After, string Run, HostIncarnation Incarnation);
 
 /// <summary>
 /// One step of the host plan, converged over SSH: its files and scripts staged, its supplied files
@@ -30,7 +32,9 @@ internal sealed record HostStepArgs(Remote.Inputs.ConnectionArgs Connection, Rem
 /// provider/pkg/provider/common/inputs.go@v1.2.1; Update runs `update`, else `create`:
 /// provider/pkg/provider/remote/commandController.go@v1.2.1). That is what a connection change is (a
 /// rotated origin:sshPrivateKey, ssh.port, ssh.user, the address): every Update here is read-only or
-/// idempotent, so such an `up` changes nothing on the host. The uploads copy again only when their
+/// idempotent, so such an `up` changes nothing on the host. An update replaces the command's stdout with
+/// its own (provider/pkg/provider/remote/commandOutputs.go@v1.2.1, run), so the tls step's update prints
+/// its certificate request again (Step.UpdateCommandFor) and the certificate sees the same csr. The uploads copy again only when their
 /// content or path changes (CopyToRemote Update, provider/pkg/provider/remote/copyController.go@v1.2.1).
 /// </para>
 /// <para>
@@ -57,13 +61,14 @@ internal sealed class HostStep : ComponentResource
                 Connection = args.Connection,
                 Source = new StringAsset(file.Content),
                 RemotePath = file.RemotePath,
+                Triggers = new[] { args.Incarnation.Trigger },
             },
-            Child(args.After))).ToList<Resource>();
+            Child(args, args.After))).ToList<Resource>();
 
         var supplied = step.Supplied.Select(file => (File: file, Content: file.IsSecret ? Output.CreateSecret(args.Supply(file)) : args.Supply(file))).ToList();
         var supplies = supplied.Select(s =>
         {
-            var options = Child(staged);
+            var options = Child(args, staged);
             // The provider echoes stdin back as an output: keep that copy encrypted in the state too.
             if (s.File.IsSecret) options.AdditionalSecretOutputs.Add("stdin");
             return new Remote.Command($"{step.Name}/supply-{s.File.Name}", new Remote.CommandArgs
@@ -74,6 +79,7 @@ internal sealed class HostStep : ComponentResource
                 // script installs its stdin only when it differs, so it is also the safe Update.
                 Update = step.SupplyCommand(s.File),
                 Stdin = s.Content,
+                Triggers = new[] { args.Incarnation.Trigger },
                 AddPreviousOutputInEnv = false,
                 Logging = Remote.Logging.Stderr,
             }, options);
@@ -89,7 +95,7 @@ internal sealed class HostStep : ComponentResource
             digests.Add(Output.Create(app.Hash));
             before.Add(UploadApp(step, app, args));
         }
-        Triggers = [step.ContentHash, .. digests.Select(d => (Input<object>)d.Apply(v => (object)v))];
+        Triggers = [step.ContentHash, .. digests.Select(d => (Input<object>)d.Apply(v => (object)v)), args.Incarnation.Trigger];
         // The generation covers every trigger, so the revert of a command replaced for any of them stands down.
         var generation = Output.All(digests).Apply(d => Step.Generation(step.ContentHash, d));
 
@@ -101,12 +107,12 @@ internal sealed class HostStep : ComponentResource
             // returns a plain error, which pulumi/pulumi-go-provider infer/resource.go@v1.3.0 Create records
             // as partial state only when it is a ResourceInitFailedError), so a failed apply runs its
             // create again on the next `up`, never this check.
-            Update = generation.Apply(step.CheckAppliedCommandFor),
+            Update = generation.Apply(g => EveryUp(step, args, step.UpdateCommandFor(g))),
             Delete = generation.Apply(step.RevertCommandFor),
             Triggers = Triggers.ToArray(),
             AddPreviousOutputInEnv = false,
             Logging = Remote.Logging.Stderr,
-        }, Child(before));
+        }, Child(args, before));
 
         if (step.ConfirmScript is not null)
         {
@@ -119,16 +125,27 @@ internal sealed class HostStep : ComponentResource
             {
                 Connection = args.ConfirmConnection,
                 Create = confirm,
-                // Confirming a confirmed generation succeeds and changes nothing.
-                Update = confirm,
+                // Confirming a confirmed generation succeeds and changes nothing; every `up` confirms again,
+                // after the apply's update has applied a rolled-back generation again (Step.UpdateCommandFor).
+                Update = confirm.Apply(c => EveryUp(step, args, c)),
                 Triggers = Triggers.ToArray(),
                 AddPreviousOutputInEnv = false,
                 Logging = Remote.Logging.Stderr,
-            }, Child(Apply));
+            }, Child(args, Apply));
         }
 
         RegisterOutputs(new Dictionary<string, object?> { ["contentHash"] = step.ContentHash });
     }
+
+    /// <summary>
+    /// A committing step's update, made to run on every `up`: pulumi-command runs an update only when an
+    /// input changed (only triggers replace: provider/pkg/provider/common/inputs.go@v1.2.1), and whether the
+    /// host rolled a generation back (no confirm in time: an interrupted or failed `up`, a dial that failed,
+    /// a reboot) is something only the host knows. The run's mark is a no-op (`:`) in front of the command.
+    /// Not in the triggers: nothing is replaced, and nothing after the step re-runs for it.
+    /// </summary>
+    private static string EveryUp(Step step, HostStepArgs args, string command) =>
+        step.ConfirmScript is null ? command : $": run {args.Run}; {command}";
 
     /// <summary>Empties the app's stage, then uploads the exported app into it; both again whenever the app changes.</summary>
     private Resource UploadApp(Step step, StreamApp app, HostStepArgs args)
@@ -139,10 +156,10 @@ internal sealed class HostStep : ComponentResource
             Create = step.ClearAppStageCommand,
             // Never clears on a connection change: the upload after it would copy nothing back.
             Update = step.CheckAppStageCommand,
-            Triggers = new Input<object>[] { app.Hash },
+            Triggers = new Input<object>[] { app.Hash, args.Incarnation.Trigger },
             AddPreviousOutputInEnv = false,
             Logging = Remote.Logging.Stderr,
-        }, Child(args.After));
+        }, Child(args, args.After));
         return new Remote.CopyToRemote($"{step.Name}/app", new Remote.CopyToRemoteArgs
         {
             Connection = args.Connection,
@@ -150,9 +167,9 @@ internal sealed class HostStep : ComponentResource
             // subdirectory named after it.
             Source = new FileArchive(app.Directory + "/"),
             RemotePath = step.AppStageDir,
-            Triggers = new Input<object>[] { app.Hash },
-        }, Child(clear));
+            Triggers = new Input<object>[] { app.Hash, args.Incarnation.Trigger },
+        }, Child(args, clear));
     }
 
-    private CustomResourceOptions Child(params IEnumerable<Resource> dependsOn) => new() { Parent = this, DependsOn = dependsOn.ToArray() };
+    private CustomResourceOptions Child(HostStepArgs args, params IEnumerable<Resource> dependsOn) => args.Incarnation.Options(this, dependsOn);
 }

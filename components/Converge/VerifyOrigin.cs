@@ -11,7 +11,7 @@ namespace Origin.Infra;
 /// </summary>
 internal sealed class VerifyOrigin : ComponentResource
 {
-    public VerifyOrigin(string name, HostPlan plan, Remote.Inputs.ConnectionArgs connection, IReadOnlyList<HostStep> steps, ComponentResourceOptions? options = null)
+    public VerifyOrigin(string name, HostPlan plan, Remote.Inputs.ConnectionArgs connection, HostIncarnation incarnation, IReadOnlyList<HostStep> steps, ComponentResourceOptions? options = null)
         : base("origin:host:Verify", name, options)
     {
         var script = new Remote.CopyToRemote($"{name}/verify.sh", new Remote.CopyToRemoteArgs
@@ -19,7 +19,8 @@ internal sealed class VerifyOrigin : ComponentResource
             Connection = connection,
             Source = new StringAsset(plan.VerifyScript),
             RemotePath = HostPlan.VerifyPath,
-        }, new CustomResourceOptions { Parent = this, DependsOn = steps[^1] });
+            Triggers = new[] { incarnation.Trigger },
+        }, incarnation.Options(this, steps[^1]));
         var run = new Remote.Command(name, new Remote.CommandArgs
         {
             Connection = connection,
@@ -30,7 +31,7 @@ internal sealed class VerifyOrigin : ComponentResource
             AddPreviousOutputInEnv = false,
             // One "ok" or "FAIL" line per check; the script reads the Redis password but never prints it.
             Logging = Remote.Logging.StdoutAndStderr,
-        }, new CustomResourceOptions { Parent = this, DependsOn = script });
+        }, incarnation.Options(this, script));
         RegisterOutputs(new Dictionary<string, object?> { ["report"] = run.Stdout });
     }
 }

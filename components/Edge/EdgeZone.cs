@@ -38,6 +38,7 @@ internal sealed class EdgeZone : ComponentResource
         this.zoneId = zoneId;
         this.policy = policy;
         var before = edge;
+        const string RulesetName = "name";
         CustomResourceOptions Options(string? importId = null, bool retainOnDelete = false) =>
             new() { Parent = this, ImportId = importId, RetainOnDelete = retainOnDelete };
 
@@ -49,8 +50,16 @@ internal sealed class EdgeZone : ComponentResource
         Resource? Ruleset(string resourceName, string phase, string title, IReadOnlyList<Cloudflare.Inputs.RulesetRuleArgs> rules, CloudflareId? adopted)
         {
             if (rules.Count == 0) return null;
-            var ruleset = new Cloudflare.Ruleset(resourceName, new Cloudflare.RulesetArgs { ZoneId = zoneId, Kind = "zone", Phase = phase, Name = title, Rules = rules.ToList() },
-                Options(adopted is null ? null : ImportIds.ZoneRuleset(zoneId, adopted)));
+            // The name is required and forces a replacement (internal/services/ruleset/schema.go@v5.19.1, "name":
+            // Required, stringplanmodifier.RequiresReplace()), and a replacement of an imported ruleset is refused
+            // ("previously-imported resources that still specify an ID may not be replaced",
+            // pkg/resource/deploy/step_generator.go@v3.174.0). Ignoring changes to it keeps the name the ruleset
+            // has: the engine puts the old value back before diffing, after an import too (processIgnoreChanges
+            // in continueStepsFromImport, step_generator.go@v3.174.0). A new ruleset takes the title; a title
+            // changed later in code is never sent.
+            var options = Options(adopted is null ? null : ImportIds.ZoneRuleset(zoneId, adopted));
+            options.IgnoreChanges = [RulesetName];
+            var ruleset = new Cloudflare.Ruleset(resourceName, new Cloudflare.RulesetArgs { ZoneId = zoneId, Kind = "zone", Phase = phase, Name = title, Rules = rules.ToList() }, options);
             before.Add(ruleset);
             return ruleset;
         }

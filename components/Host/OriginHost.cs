@@ -3,6 +3,7 @@ using Origin.Settings;
 using Origin.Values;
 using Pulumi;
 using HCloud = Pulumi.HCloud;
+using Local = Pulumi.Command.Local;
 using Remote = Pulumi.Command.Remote;
 
 namespace Origin.Infra;
@@ -28,6 +29,9 @@ internal sealed class OriginHost : ComponentResource
     public Output<string>? Ipv4Address { get; }
     public Output<string>? Ipv6Address { get; }
 
+    /// <summary>The host's incarnation (host.incarnation), which every host-bound resource carries.</summary>
+    public HostIncarnation Incarnation { get; }
+
     /// <param name="userData">hcloud mode: the server's cloud-init user data, which installs the pinned host key (secret).</param>
     public OriginHost(string name, HostSettings host, InboundPolicy inbound, Output<string> sshPrivateKey, Output<string>? userData, ComponentResourceOptions? options = null)
         : base("origin:host:Host", name, options)
@@ -39,6 +43,12 @@ internal sealed class OriginHost : ComponentResource
         var hostKey = host.Ssh.HostKey ?? throw new InvalidOperationException("host.ssh.hostKey is validated before the host is built");
         Connection = ConnectionOf(host.Ssh, hostKey, sshPrivateKey, DialBudget.Converge);
         ConfirmConnection = ConnectionOf(host.Ssh, hostKey, sshPrivateKey, DialBudget.Confirm);
+        Incarnation = new HostIncarnation(new Local.Command($"{name}-incarnation", new Local.CommandArgs
+        {
+            // Nothing to run: a local command without create or delete does nothing
+            // (provider/pkg/provider/local/commandController.go@v1.2.1); it is replaced when the number changes.
+            Triggers = new Input<object>[] { host.Incarnation },
+        }, new CustomResourceOptions { Parent = this }), host.Incarnation);
         var probe = DebianRelease.For(host.Release).ProbeCommand;
         _ = new Remote.Command($"{name}-debian-probe", new Remote.CommandArgs
         {
@@ -46,9 +56,10 @@ internal sealed class OriginHost : ComponentResource
             Create = probe,
             // Read-only: a connection change (a rotated key) just checks again.
             Update = probe,
+            Triggers = new Input<object>[] { host.Incarnation },
             AddPreviousOutputInEnv = false,
             Logging = Remote.Logging.StdoutAndStderr,
-        }, new CustomResourceOptions { Parent = this });
+        }, Incarnation.Options(this));
         RegisterOutputs(new Dictionary<string, object?> { ["address"] = Address });
     }
 
@@ -82,12 +93,18 @@ internal sealed class OriginHost : ComponentResource
         // Hetzner keeps key names unique in a project, and a new public_key replaces the key
         // (RequiresReplace: hetznercloud/terraform-provider-hcloud internal/sshkey/resource.go@v1.66.1,
         // the version pulumi/pulumi-hcloud v1.39.1 bridges), creating the new one before deleting the
-        // old: a name of its own per key lets both exist for that moment.
-        var keys = hcloud.SshPublicKeys.Select((key, i) => new HCloud.SshKey($"{name}-key-{i}", new HCloud.SshKeyArgs
+        // old: a name of its own per key lets both exist for that moment. The resource is named by the key
+        // too, never by its place in the list: removing or reordering keys then deletes or keeps each key
+        // whole, where a name by position would replace a key in place with its neighbour, which Hetzner
+        // refuses while the neighbour's own resource still holds that name and fingerprint. The alias is the
+        // name by position stacks had before: the engine looks a resource up by its URN first, and only
+        // then by its aliases (pkg/resource/deploy/step_generator.go@v3.174.0, generateSteps), so it only
+        // carries such a stack's keys over once.
+        var keys = hcloud.SshPublicKeys.Select((key, i) => new HCloud.SshKey($"{name}-key-{key.Digest[..12]}", new HCloud.SshKeyArgs
         {
             Name = $"{name}-{key.Digest[..12]}",
             PublicKey = key.Value,
-        }, child)).ToList();
+        }, new CustomResourceOptions { Parent = this, Aliases = { new Alias { Name = $"{name}-key-{i}" } } })).ToList();
         var firewall = new HCloud.Firewall(name, new HCloud.FirewallArgs
         {
             Name = name,
@@ -108,6 +125,12 @@ internal sealed class OriginHost : ComponentResource
             PublicNets = { new HCloud.Inputs.ServerPublicNetArgs { Ipv4Enabled = true, Ipv6Enabled = true } },
             DeleteProtection = true,
             RebuildProtection = true,
+            // A changed server_type powers the server off (a Poweroff, not a shutdown) and changes its type,
+            // growing the disk unless keep_disk, for good: no smaller type fits it afterwards
+            // (hetznercloud/terraform-provider-hcloud internal/server/resource.go@v1.66.1, update of
+            // server_type: Poweroff, then ChangeType with UpgradeDisk: !keep_disk). Keep the disk, so a
+            // change of type can be undone.
+            KeepDisk = true,
         }, new CustomResourceOptions
         {
             Parent = this,

@@ -38,6 +38,17 @@ public sealed record HostPlan(DebianRelease Release, IReadOnlyList<Step> Steps, 
     public const int VerifyBudgetSeconds = 300;
     public static string VerifyCommand => Step.Bounded("verify.sh", "", VerifyPath, VerifyBudgetSeconds);
 
+    /// <summary>
+    /// The names of the deployed plan's steps, one a line: a step's revert undoes it only once its name is
+    /// gone from here (files/lib/step.sh, begin_revert). Written by every `up` after its steps and before
+    /// its deletes, which the engine runs last.
+    /// </summary>
+    public const string StepsRecordPath = Step.StateDir + "/plan-steps";
+
+    /// <summary>Writes <see cref="StepsRecordPath"/> whole (a new file renamed over the old): a revert finds the old list or the new one.</summary>
+    public string RecordStepsCommand =>
+        $"install -d -m 700 {Step.StateDir} && printf '%s\\n' {string.Join(' ', Steps.Select(s => s.Name))} > {StepsRecordPath}.origin-new && sync {StepsRecordPath}.origin-new && mv -f {StepsRecordPath}.origin-new {StepsRecordPath}";
+
     public static HostPlan Build(OriginSettings settings, DeployInputs inputs)
     {
         var context = new PlanContext(settings, inputs);

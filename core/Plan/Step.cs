@@ -31,7 +31,8 @@ public sealed record Step(
     string RevertScript,
     string? ConfirmScript,
     IReadOnlyList<PlanInput> Inputs,
-    int BudgetSeconds = Step.DefaultBudgetSeconds)
+    int BudgetSeconds = Step.DefaultBudgetSeconds,
+    string? StdoutFile = null)
 {
     public const string StateDir = "/var/lib/origin-stack";
 
@@ -61,7 +62,7 @@ public sealed record Step(
     /// What the clearing command runs when only its connection changed: nothing is cleared (the upload
     /// after it copies nothing unless the app changed), the stage is only checked to be there.
     /// </summary>
-    public string CheckAppStageCommand => $"test -d {AppStageDir} || {{ echo '{Name}: the app stage {AppStageDir} is missing on this host: a new host? see docs/disaster-rebuild.md, section 5' >&2; exit 1; }}";
+    public string CheckAppStageCommand => $"test -d {AppStageDir} || {{ echo '{Name}: the app stage {AppStageDir} is missing on this host: a new host? raise host.incarnation, docs/disaster-rebuild.md section 5' >&2; exit 1; }}";
 
     public string LibraryPath => StageDir + "/lib.sh";
     public string ApplyPath => StageDir + "/apply.sh";
@@ -95,6 +96,7 @@ public sealed record Step(
 
     /// <summary>The command line that applies the step; also how the VM rehearsal runs it.</summary>
     public string ApplyCommand => ApplyCommandFor(ContentHash);
+    public string UpdateCommand => UpdateCommandFor(ContentHash);
     public string RevertCommand => RevertCommandFor(ContentHash);
 
     /// <summary>
@@ -113,7 +115,37 @@ public sealed record Step(
     /// it is a new host, which the rebuild runbook brings in deliberately.
     /// </summary>
     public string CheckAppliedCommandFor(string generation) =>
-        $"test \"$(cat {StateDir}/applied/{Name} 2> /dev/null)\" = {generation} || {{ echo '{Name}: this host has not applied generation {generation}: a new host? see docs/disaster-rebuild.md, section 5' >&2; exit 1; }}";
+        $"test \"$(cat {StateDir}/applied/{Name} 2> /dev/null)\" = {generation} || {{ echo '{Name}: this host has not applied generation {generation}: a new host? raise host.incarnation, docs/disaster-rebuild.md section 5' >&2; exit 1; }}";
+
+    /// <summary>
+    /// The apply's Update: the check above, then, for a step whose stdout is data for a later resource
+    /// (<see cref="StdoutFile"/>), that data again. pulumi-command replaces the command's stdout with the
+    /// output of whatever an update runs (CommandOutputs.run sets Stdout from the session's output:
+    /// provider/pkg/provider/remote/commandOutputs.go@v1.2.1; Update keeps only BaseOutputs it does
+    /// not rerun: commandController.go@v1.2.1), so an update that printed nothing would hand the later
+    /// resource an empty value: for the tls step, a certificate request the Origin CA refuses, and a
+    /// replace-forcing change of the certificate's csr.
+    /// <para>
+    /// A step that commits (the firewall) applies its generation again when the host rolled it back
+    /// (<see cref="CommitPath"/> records "generation rolled-back": files/firewall/rollback.sh): the confirm after this
+    /// update can then cancel the new rollback, and an `up` that follows one whose confirm never ran, ran
+    /// late or could not dial succeeds, as it must, without a change of the ruleset. The Pulumi layer runs
+    /// this update and the confirm on every `up` (HostStep), as nothing else tells the deployer.
+    /// </para>
+    /// </summary>
+    public string UpdateCommandFor(string generation)
+    {
+        var check = CheckAppliedCommandFor(generation);
+        if (StdoutFile is not null) return $"{check} && cat {StdoutFile}";
+        if (ConfirmScript is not null)
+            return $"if grep -qxF '{generation} rolled-back' {CommitPath} 2> /dev/null; then " +
+                $"echo '{Name}: the host rolled generation {generation} back; applying it again for the confirm' >&2; {ApplyCommandFor(generation)}; " +
+                $"else {check}; fi";
+        return check;
+    }
+
+    /// <summary>The record of what became of each generation of a step that commits (files/firewall/apply.sh, "commit").</summary>
+    public string CommitPath => $"{StateDir}/{Name}.commit";
 
     /// <summary>
     /// SCRIPT under timeout(1), which signals the script's whole process group once SECONDS have passed

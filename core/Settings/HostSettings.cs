@@ -26,6 +26,10 @@ public sealed record HostSettings
     [Doc("Debian release of the host: 13 (trixie) for a new origin, 12 (bookworm, in LTS) for one installed with it. The plan renders for this release and every converge first checks the host runs it, so a preview never depends on the host. Moving a host from 13 back to 12 is one-way for Redis: Redis 8.0 data cannot be read by 7.0.")]
     public DebianVersion Release { get; init; } = DebianVersion.Debian13;
 
+    [Doc("The host's incarnation: raise it by one when the stack's host is a new one (a rebuilt or replaced server, a reinstall, another server at the address). Every converge command is then made again on the host the config names, and no delete of the old host's commands runs (docs/disaster-rebuild.md, section 5).")]
+    [Range(1, 1_000_000)]
+    public int Incarnation { get; init; } = 1;
+
     [Doc("Size limit of /tmp, a tmpfs on Debian 13 (Debian's default is half the RAM): the plan sets it and counts it in the RAM budget. Unused on Debian 12, where /tmp is on disk.")]
     public ByteSize TmpSize { get; init; } = ByteSize.FromGiB(1);
 

@@ -206,4 +206,63 @@ public sealed class FirewallCommitTests : IDisposable
         Assert.Empty(_host.Timers);
         Assert.Equal(before, _host.Read(Commit));
     }
+
+    public static TheoryData<string> RollbackCauses => ["the rollback timer fired", "the host rebooted in the window"];
+
+    private void RollBack(Step step, string cause)
+    {
+        if (cause == "the rollback timer fired") Assert.Equal(0, _host.Fire(TimerOf(step)).ExitCode);
+        else _host.Reboot();
+        Assert.Equal($"{step.ContentHash} rolled-back\n", _host.Read(Commit));
+    }
+
+    /// <summary>
+    /// The next `up` after a generation was rolled back (its confirm never ran, ran late, or could not dial):
+    /// the apply is unchanged, so pulumi-command runs its update, not its create (commandController.go@v1.2.1,
+    /// Update; HostStep runs it on every `up`), then the confirm, whose failed create left nothing in the
+    /// state. The update applies the rolled-back generation again, which arms a new rollback, and the
+    /// confirm from its new connection cancels it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(RollbackCauses))]
+    public void A_rolled_back_generation_is_applied_again_by_the_next_ups_update_and_its_confirm_succeeds(string cause)
+    {
+        ApplyAndConfirm(First);
+        Apply(Second);
+        RollBack(Second, cause);
+        // What the stuck step did before: its update only checked, and failed.
+        Assert.NotEqual(0, _host.Run(Second.CheckAppliedCommandFor(Second.ContentHash)).ExitCode);
+
+        var update = _host.Run(Second.UpdateCommand);
+
+        Assert.True(update.ExitCode == 0, update.Output);
+        Assert.Contains("applying it again", update.Stderr);
+        Assert.Equal(RulesetOf(Second), _host.Live);
+        Assert.Equal([TimerOf(Second)], _host.Timers);
+        Assert.Equal($"{Second.ContentHash} armed\n", _host.Read(Commit));
+        var confirm = Confirm(Second);
+        Assert.True(confirm.ExitCode == 0, confirm.Output);
+        Assert.Equal($"{Second.ContentHash} confirmed\n", _host.Read(Commit));
+        Assert.Equal($"{Second.ContentHash}\n", _host.Read(Applied));
+        Assert.Empty(_host.Timers);
+        // A rollback that had been left armed with it restores the last confirmed ruleset, not the rolled-back one.
+        Apply(Third);
+        Assert.Equal(0, _host.Fire(TimerOf(Third)).ExitCode);
+        Assert.Equal(RulesetOf(Second), _host.Live);
+    }
+
+    /// <summary>The same update on every other `up`: a confirmed generation is only checked, nothing is armed or loaded.</summary>
+    [Fact]
+    public void The_apply_update_of_a_confirmed_generation_changes_nothing()
+    {
+        ApplyAndConfirm(First);
+        var before = (_host.Read(Commit), _host.Read(Ruleset), _host.Live);
+
+        var update = _host.Run(First.UpdateCommand);
+
+        Assert.True(update.ExitCode == 0, update.Output);
+        Assert.Empty(_host.Timers);
+        Assert.Equal(before, (_host.Read(Commit), _host.Read(Ruleset), _host.Live));
+        Assert.Equal(0, Confirm(First).ExitCode);
+    }
 }

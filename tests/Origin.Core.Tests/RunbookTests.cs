@@ -18,7 +18,9 @@ public sealed class RunbookTests
     {
         var destroy = Section("Destroy: the host");
 
-        Assert.Contains("revert script, last step first", destroy);
+        // Every host-bound resource is deleted with the incarnation (IncarnationTests): no revert, no dial.
+        Assert.Contains("no revert runs", destroy);
+        Assert.Contains("`origin-incarnation`", destroy);
         Assert.Contains("*dedicated*", destroy);
         Assert.Contains("*hcloud*: the server is protected", destroy);
         Assert.Contains("the SSH key, of the last successful `up`", destroy);

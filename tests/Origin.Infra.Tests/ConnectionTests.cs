@@ -96,12 +96,16 @@ public sealed class ConnectionTests
         var before = await RunAsync(StackFile.HcloudTest);
         var kept = StackFile.HcloudTest.Settings.Host.Hcloud.SshPublicKeys[1].Value;
         var after = await RunAsync(StackFile.HcloudTest.With("host.hcloud.sshPublicKeys", $"['{Rotated}', '{kept}']"));
-        string NameOf(StackRun run, int i) => (string)run.Inputs(Types.SshKey, $"origin-test-key-{i}")["name"];
+        IReadOnlyDictionary<string, (string Resource, string Name)> Keys(StackRun run) =>
+            run.OfType(Types.SshKey).ToDictionary(k => (string)k.Inputs["publicKey"], k => (k.Name!, (string)k.Inputs["name"]));
 
-        // public_key forces a replacement, made before the old key is deleted, under a name Hetzner keeps unique.
-        Assert.NotEqual(NameOf(before, 0), NameOf(after, 0));
-        Assert.Equal(NameOf(before, 1), NameOf(after, 1));
-        Assert.Equal($"origin-test-{Digest.Sha256(string.Join(' ', Rotated.Split(' ').Take(2)))[..12]}", NameOf(after, 0));
-        Assert.NotEqual(NameOf(before, 0), NameOf(before, 1));
+        // The kept key keeps its resource and its name; the new key is a resource of its own, made beside the
+        // old one before the old one is deleted, under a name Hetzner keeps unique.
+        Assert.Equal(Keys(before)[kept], Keys(after)[kept]);
+        var added = Keys(after)[Rotated];
+        Assert.DoesNotContain(added.Resource, Keys(before).Values.Select(v => v.Resource));
+        Assert.DoesNotContain(added.Name, Keys(before).Values.Select(v => v.Name));
+        Assert.Equal($"origin-test-{Digest.Sha256(string.Join(' ', Rotated.Split(' ').Take(2)))[..12]}", added.Name);
+        Assert.Equal(2, Keys(before).Values.Select(v => v.Name).Distinct().Count());
     }
 }

@@ -206,6 +206,40 @@ public sealed class EdgeTests
         }
     }
 
+    /// <summary>The ruleset attributes whose change replaces the ruleset (internal/services/ruleset/schema.go@v5.19.1: RequiresReplace on zone_id, kind, name, phase).</summary>
+    private static readonly string[] RulesetReplaceKeys = ["zoneId", "kind", "name", "phase"];
+
+    /// <summary>
+    /// The engine's import, then diff: an imported ruleset's state is what Cloudflare holds (its own name,
+    /// such as "default"); before diffing, the engine puts back the old value of every ignored property
+    /// (processIgnoreChanges in continueStepsFromImport, pkg/resource/deploy/step_generator.go@v3.174.0),
+    /// and a change of a replace-forcing property then means a replacement, which the engine refuses for a
+    /// resource that specifies an import ID ("previously-imported resources that still specify an ID may
+    /// not be replaced", same file). The same diff decides a title changed in code later.
+    /// </summary>
+    [Theory]
+    [InlineData("default")]
+    [InlineData("origin: a title the code no longer has")]
+    public async Task An_adopted_ruleset_or_a_retitled_one_is_never_replaced_for_its_name(string nameOnCloudflare)
+    {
+        var ids = Adoptable.Where(a => a.Type == Types.Ruleset).Select((a, i) => (a.Name, a.Key, Id: $"{i + 1:x}".PadLeft(32, 'a'))).ToList();
+        var run = await RunAsync(ids.Aggregate(StackFile.Prod, (s, a) => s.With($"cloudflare.adopt.{a.Key}", a.Id)));
+        var rulesets = run.OfType(Types.Ruleset).ToList();
+        Assert.NotEmpty(rulesets);
+
+        foreach (var ruleset in rulesets)
+        {
+            var ignored = ((CustomResourceOptions)run.Construction(Types.Ruleset, ruleset.Name!).Options).IgnoreChanges;
+            var state = ruleset.Inputs.SetItem("name", nameOnCloudflare);
+            var diffed = ruleset.Inputs.ToDictionary(i => i.Key, i => ignored.Contains(i.Key) && state.TryGetValue(i.Key, out var old) ? old : i.Value);
+
+            var replacedFor = RulesetReplaceKeys.Where(k => Json(diffed.GetValueOrDefault(k) ?? "") != Json(state.GetValueOrDefault(k) ?? "")).ToList();
+            Assert.True(replacedFor.Count == 0, $"{ruleset.Name}: replaced for {string.Join(", ", replacedFor)}");
+            // A ruleset the stack creates takes its title (the provider requires a name).
+            Assert.StartsWith("origin: ", (string)ruleset.Inputs["name"]);
+        }
+    }
+
     [Fact]
     public async Task Nothing_is_imported_unless_its_id_is_configured()
     {

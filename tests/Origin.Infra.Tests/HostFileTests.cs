@@ -79,8 +79,9 @@ public sealed class HostFileTests
         {
             StackRun.WriteApp(Path.Combine(scratch, "app"), withDeveloperFiles: false);
             var hash = AppDirectory.Export(Path.Combine(scratch, "app"), Path.Combine(scratch, "export"));
-            Assert.Equal([hash], ((IEnumerable<object>)upload["triggers"]).Cast<string>());
-            Assert.Contains(hash, ((IEnumerable<object>)run.Inputs(Types.Command, "stream-service/apply")["triggers"]).Cast<string>());
+            // The app's hash and the host's incarnation (numbers arrive as doubles).
+            Assert.Equal([hash, "1"], ((IEnumerable<object>)upload["triggers"]).Select(t => Convert.ToString(t, System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.Contains(hash, ((IEnumerable<object>)run.Inputs(Types.Command, "stream-service/apply")["triggers"]).OfType<string>());
         }
         finally
         {

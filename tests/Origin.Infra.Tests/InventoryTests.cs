@@ -1,3 +1,4 @@
+using Pulumi;
 using Xunit;
 
 namespace Origin.Infra.Tests;
@@ -10,6 +11,7 @@ public sealed class InventoryTests
     [
         $"{Types.Host} origin",
         $"{Types.Command} origin-debian-probe",
+        $"{Types.LocalCommand} origin-incarnation",
         $"{Types.Zone} edge",
         $"{Types.DnsRecord} live.example.com-A",
         $"{Types.Ruleset} cache-rules",
@@ -53,6 +55,7 @@ public sealed class InventoryTests
         $"{Types.Command} cleanup/apply",
         $"{Types.Step} monitoring",
         $"{Types.Command} monitoring/apply",
+        $"{Types.Command} plan-steps",
         $"{Types.Verify} verify",
         $"{Types.Copy} verify/verify.sh",
         $"{Types.Command} verify",
@@ -86,7 +89,8 @@ public sealed class InventoryTests
         Assert.Equal(true, server["deleteProtection"]);
         Assert.Equal(true, server["rebuildProtection"]);
         Assert.Equal([double.Parse(OriginMocks.FirewallId)], ((IEnumerable<object>)server["firewallIds"]).Cast<double>()); // numbers arrive as doubles
-        Assert.Equal(["origin-test-key-0-id", "origin-test-key-1-id"], ((IEnumerable<object>)server["sshKeys"]).Cast<string>());
+        Assert.Equal(hcloud.SshPublicKeys.Select(k => $"origin-test-key-{k.Digest[..12]}-id"), ((IEnumerable<object>)server["sshKeys"]).Cast<string>());
+        Assert.Equal(true, server["keepDisk"]);
         Assert.Single(run.OfType(Types.Firewall));
 
         var options = run.Construction(Types.Server, "origin-test").Options;
@@ -99,6 +103,37 @@ public sealed class InventoryTests
         Assert.Equal(OriginMocks.ServerIpv6, run.Inputs(Types.DnsRecord, "live.origin-test.net-AAAA")["content"]);
         // The server keeps its image when the config's release changes (ignoreChanges), so the probe runs here too.
         Assert.Equal(Origin.Plan.DebianRelease.Trixie.ProbeCommand, run.Inputs(Types.Command, "origin-debian-probe")["create"]);
+    }
+
+    /// <summary>
+    /// Removing or reordering hcloud.sshPublicKeys: each key keeps its resource (named by the key), so the
+    /// engine deletes a removed one and diffs the others against themselves; none is replaced in place
+    /// by a neighbour (a publicKey change forces a replacement: internal/sshkey/resource.go@v1.66.1).
+    /// A stack whose keys were named by position finds them through the aliases, each at its place.
+    /// </summary>
+    [Fact]
+    public async Task Removing_or_reordering_ssh_keys_replaces_no_key_in_place()
+    {
+        var before = await StackRun.RunAsync(StackFile.HcloudTest);
+        var keys = StackFile.HcloudTest.Settings.Host.Hcloud.SshPublicKeys.Select(k => k.Value).ToList();
+        Assert.True(keys.Count >= 2);
+        var reordered = await StackRun.RunAsync(StackFile.HcloudTest.With("host.hcloud.sshPublicKeys", "[" + string.Join(", ", keys.AsEnumerable().Reverse().Select(k => $"\"{k}\"")) + "]"));
+        var removed = await StackRun.RunAsync(StackFile.HcloudTest.With("host.hcloud.sshPublicKeys", $"[\"{keys[^1]}\"]"));
+
+        var was = before.OfType(Types.SshKey).ToDictionary(k => k.Name!, k => (string)k.Inputs["publicKey"]);
+        foreach (var after in new[] { reordered, removed })
+            foreach (var key in after.OfType(Types.SshKey))
+                if (was.TryGetValue(key.Name!, out var publicKey)) Assert.Equal(publicKey, key.Inputs["publicKey"]);
+        Assert.Equal([keys[^1]], removed.OfType(Types.SshKey).Select(k => (string)k.Inputs["publicKey"]));
+        Assert.Equal(was.Keys.Order(), reordered.OfType(Types.SshKey).Select(k => k.Name!).Order());
+
+        var aliases = new List<string>();
+        foreach (var key in before.Constructed.Where(c => c.Resource.GetResourceType() == Types.SshKey))
+        {
+            var alias = await StackRun.Value((Output<Alias>)key.Options.Aliases.Single());
+            aliases.Add(await StackRun.Value((Output<string>)alias.Name!));
+        }
+        Assert.Equal(Enumerable.Range(0, keys.Count).Select(i => $"origin-test-key-{i}"), aliases);
     }
 
     [Fact]

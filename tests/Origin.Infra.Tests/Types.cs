@@ -4,6 +4,7 @@ namespace Origin.Infra.Tests;
 internal static class Types
 {
     public const string Command = "command:remote:Command";
+    public const string LocalCommand = "command:local:Command";
     public const string Copy = "command:remote:CopyToRemote";
     public const string Server = "hcloud:index/server:Server";
     public const string SshKey = "hcloud:index/sshKey:SshKey";

@@ -63,6 +63,12 @@ static int Validate(Options o)
     foreach (var finding in loaded.Findings.All) Console.WriteLine(finding);
     if (loaded.Findings.HasErrors) return 1;
     Console.WriteLine($"{o.StackFile}: valid");
+    // Said on every validation, so that it is at hand when it is needed (docs/disaster-rebuild.md, section 4).
+    Console.WriteLine("after a compromise of the host, rebuild it with new secrets for all of these:");
+    // Which files the plan supplies does not depend on Cloudflare's ranges: any valid ones do (a documentation range).
+    var anyRanges = DeployInputs.FromRanges(["192.0.2.0/24"], []);
+    foreach (var rotation in HostSecrets.AfterCompromise(HostPlan.Build(loaded.Valid, anyRanges), loaded.Valid))
+        Console.WriteLine($"  {rotation.What}: {rotation.How}");
     return 0;
 }
 

@@ -158,9 +158,22 @@ wait_for_tcp() {
     done
 }
 
-# begin_revert: Pulumi replaces a changed command by creating the new one before deleting the old,
-# so the old one's revert runs after the new apply. It must then leave the new state alone.
+# begin_revert: a revert undoes its step only once the step has left the plan. While it is in the plan,
+# a delete that reaches the host is of an older command of it, which Pulumi deletes late: a replacement
+# creates the new command before deleting the old one, and an `up` that fails after a replacement
+# leaves the old one pending deletion, deleted at the end of a later `up` (pulumi/pulumi
+# pkg/resource/deploy/step_generator.go@v3.174.0, GenerateDeletes, called from performPostSteps in
+# deployment_executor.go once every registration is done), which may have applied that very
+# generation again. Every `up` records the plan's steps in $STATE/plan-steps (HostPlan.StepsRecordPath)
+# after its applies and before its deletes. (A destroy, or a new host.incarnation, runs no revert at all:
+# every command is deleted with the host's incarnation, components/Host/HostIncarnation.cs.)
+# Without a record (an older stack, the rehearsals that run the scripts by hand), the hash decides:
+# the old command's revert stands down when a newer apply is recorded.
 begin_revert() {
+    if [[ -f $STATE/plan-steps ]] && grep -qxF -- "$STEP" "$STATE/plan-steps"; then
+        log "$STEP is still in the deployed plan: this is a late delete of an older command of it; nothing to revert"
+        exit 0
+    fi
     if [[ -n ${ORIGIN_STEP_HASH:-} && -f $STATE/applied/$STEP && $(< "$STATE/applied/$STEP") != "$ORIGIN_STEP_HASH" ]]; then
         log "a newer apply has replaced the one this revert belongs to; nothing to revert"
         exit 0
