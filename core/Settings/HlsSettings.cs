@@ -48,7 +48,7 @@ public sealed record HlsSettings
     [Doc("tmpfs size. Computed from capacity.channels x capacity.bitrateKbps x the retention window x 1.5 when not given; checked against RAM.")]
     public ByteSize? TmpfsSize { get; init; }
 
-    [Doc("Files untouched for this long are removed by the cleanup timer. Must be at least segmentSeconds x (2 x listSize + 1) so a segment outlives every playlist that lists it (RFC 8216 6.2.2). Computed when not given.")]
+    [Doc("Files untouched for this long are removed by the cleanup timer. Must be at least segmentSeconds x (2 x listSize + 1): a segment is listed for listSize segments, then FFmpeg keeps it listSize + 1 more (-hls_delete_threshold, computed: its duration plus the playlist's, RFC 8216 6.2.2). Computed when not given.")]
     public Duration? CleanupAge { get; init; }
 
     [Doc("How often the cleanup timer runs.")]
