@@ -41,6 +41,10 @@ public sealed record HlsSettings
     [Range(1, 30)]
     public int StartSegments { get; init; } = 3;
 
+    [Doc("Seconds a channel's FFmpeg waits for its network source to send anything before it gives up (FFmpeg -rw_timeout, rendered as HLS_SOURCE_TIMEOUT). Without it a source that stalls leaves FFmpeg waiting for ever and the channel never restarts; with it FFmpeg exits, the API drops the channel's playlist and the next viewer request starts it afresh.")]
+    [Range(1, 60)]
+    public int SourceTimeoutSeconds { get; init; } = 10;
+
     [Doc("FFmpeg -hls_init_time, seconds; 0 disables. Shorter first segments start a channel sooner, but the playlist then begins with a smaller EXT-X-TARGETDURATION and raises it later, which RFC 8216 6.2.1 forbids: validation warns.")]
     [Range(0, 10)]
     public int InitSeconds { get; init; }

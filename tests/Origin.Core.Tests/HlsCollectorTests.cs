@@ -101,6 +101,30 @@ public partial class HlsCollectorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_published_playlist_is_measured_from_the_file_ffmpeg_writes_not_from_its_link()
+    {
+        // The stream API's contract: FFmpeg writes <prefix><id>.m3u8.ffmpeg, the public name links to it once published.
+        using var scene = new Scene();
+        var now = DateTime.UtcNow;
+        scene.Playlist("5", 2, 40, now.AddSeconds(-1), (2.0, "stream_5_40.ts", 1000, now.AddSeconds(-1)));
+        var public_ = Path.Combine(scene.Hls, "stream_5.m3u8");
+        File.Move(public_, public_ + ".ffmpeg");
+        File.CreateSymbolicLink(public_, "stream_5.m3u8.ffmpeg");
+        File.SetLastWriteTimeUtc(public_ + ".ffmpeg", now.AddSeconds(-1));
+        Tool.Succeed("touch", "-h", "-d", "@" + (new DateTimeOffset(now).ToUnixTimeSeconds() - 600), public_); // the link is ten minutes old
+        // A link whose FFmpeg is gone and whose file the cleanup removed: no channel.
+        File.CreateSymbolicLink(Path.Combine(scene.Hls, "stream_6.m3u8"), "stream_6.m3u8.ffmpeg");
+
+        var run = scene.Run();
+        Assert.True(run.ExitCode == 0, run.Output);
+        var m = scene.Samples();
+        Assert.InRange(m["origin_hls_playlist_age_seconds{channel=\"5\"}"], 0.5, 60);
+        Assert.Equal(1, m["origin_hls_playlist_segments{channel=\"5\"}"]);
+        Assert.Equal(1, m["origin_hls_channels"]);
+        Assert.DoesNotContain(m.Keys, k => k.Contains("channel=\"6\""));
+    }
+
+    [Fact]
     public void Responses_are_counted_by_kind_and_status_across_runs_and_log_rotations()
     {
         using var scene = new Scene();

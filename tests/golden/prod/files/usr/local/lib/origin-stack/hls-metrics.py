@@ -112,9 +112,12 @@ def collect_hls(args, now, m):
             continue
         channel = match.group(1)
         try:
+            # A published playlist is a link to the file FFmpeg rewrites (the stream API's contract): its age is
+            # that file's, not the link's.
+            st = os.stat(os.path.join(hls_dir, name))
             target, sequence, segments = parse_playlist(read(os.path.join(hls_dir, name)))
         except (FileNotFoundError, ValueError):
-            continue  # replaced or half-written by something other than FFmpeg's rename
+            continue  # replaced or half-written by something other than FFmpeg's rename, or a link left by a dead FFmpeg
         channels.append(channel)
         m.add("origin_hls_playlist_age_seconds", "gauge", "Seconds since the channel's playlist last changed.", round(now - st.st_mtime, 3), channel=channel)
         if target is not None:
@@ -151,7 +154,9 @@ def open_fds(pid):
 def collect_processes(args, channels, m):
     """FFmpeg per channel (by the playlist it writes), and the descriptors nginx and the API hold."""
     hls_dir = os.path.realpath(args.hls_dir)
-    playlist_name = re.compile(re.escape(args.playlist_prefix) + r"([A-Za-z0-9]+)\.m3u8$")
+    # FFmpeg writes <prefix><id>.m3u8.ffmpeg, the private name the API publishes as <prefix><id>.m3u8 once it lists
+    # enough segments (tests/fixtures/stream-api/stream_api.py, "Publishing a playlist").
+    playlist_name = re.compile(re.escape(args.playlist_prefix) + r"([A-Za-z0-9]+)\.m3u8(?:\.ffmpeg)?$")
     ticks, btime = os.sysconf("SC_CLK_TCK"), boot_time()
     ffmpeg = {}
     most_fds = {"nginx": 0, "stream-api": 0}
