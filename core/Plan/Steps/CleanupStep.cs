@@ -21,7 +21,6 @@ internal static class CleanupStep
                 ["age"] = age,
                 ["dir"] = dir,
                 ["user"] = Template.Token(s.Stream.User),
-                ["playlist_prefix"] = Template.Token(s.Hls.PlaylistPrefix),
                 ["age_seconds"] = Template.Token(z.CleanupAge.Seconds),
             }),
             PlanContext.File("/etc/systemd/system/origin-hls-cleanup.service", "644", "root", "root", "cleanup/origin-hls-cleanup.service", new()
