@@ -33,15 +33,34 @@ public sealed record Sizing(OriginSettings Settings)
         Settings.Host.Ram
         ?? (Settings.Host.Mode == HostMode.Hcloud && HcloudDedicatedRam.TryGetValue(Settings.Host.Hcloud.ServerType.Value, out var ram) ? ram : null);
 
-    /// <summary>Shortest cleanup age that keeps a segment until every playlist that listed it has expired (RFC 8216 6.2.2):
-    /// it is listed for listSize segments after it is written, then must stay one segment plus one playlist longer.</summary>
-    public Duration MinimumCleanupAge => Duration.FromSeconds(Hls.SegmentSeconds * (2L * Hls.ListSize + 1));
+    /// <summary>Seconds the live playlist lists: listSize segments of segmentSeconds.</summary>
+    public int PlaylistSeconds => Hls.SegmentSeconds * Hls.ListSize;
+
+    /// <summary>
+    /// FFmpeg -hls_delete_threshold: segments kept on disk after they leave the playlist. RFC 8216 section 6.2.2: "When
+    /// the server removes a Media Segment URI from the Playlist, the corresponding Media Segment MUST remain available
+    /// to clients for a period of time equal to the duration of the segment plus the duration of the longest Playlist
+    /// file distributed by the server containing that segment" (https://www.rfc-editor.org/rfc/rfc8216#section-6.2.2):
+    /// segmentSeconds + listSize x segmentSeconds, in segments ceil((segmentSeconds + playlist) / segmentSeconds), which is
+    /// listSize + 1. FFmpeg removes a segment from the playlist and deletes the oldest kept one in the same step, when it
+    /// appends a new segment (libavformat/hlsenc.c, hls_append_segment calling hls_delete_old_segments), so a kept
+    /// segment stays threshold segment periods after it left the playlist. hls_delete_old_segments also stops keeping
+    /// old segments once they add up to the playlist's duration plus one segment, so a larger threshold keeps no more.
+    /// </summary>
+    public int DeleteThreshold => (Hls.SegmentSeconds + PlaylistSeconds + Hls.SegmentSeconds - 1) / Hls.SegmentSeconds;
+
+    /// <summary>Shortest cleanup age that never removes a segment FFmpeg still keeps for RFC 8216 6.2.2: a segment is listed
+    /// for listSize segment periods after it is written (its modification time), then kept deleteThreshold periods more.</summary>
+    public Duration MinimumCleanupAge => Duration.FromSeconds((long)Hls.SegmentSeconds * (Hls.ListSize + DeleteThreshold));
 
     /// <summary>Twice the minimum, rounded up to a whole minute: slack for segments longer than hls_time.</summary>
     public Duration CleanupAge => Hls.CleanupAge ?? Duration.FromSeconds((MinimumCleanupAge.Seconds * 2 + 59) / 60 * 60);
 
-    /// <summary>Longest a file can live: its age limit plus one timer period.</summary>
-    public Duration Retention => Duration.FromSeconds(CleanupAge.Seconds + Hls.CleanupInterval.Seconds);
+    /// <summary>Seconds of a running channel on disk: the segments listed, those kept after (deleteThreshold), and the one being written.</summary>
+    public long LiveChannelSeconds => (long)Hls.SegmentSeconds * (Hls.ListSize + DeleteThreshold + 1);
+
+    /// <summary>Longest a file can live: a live channel's window, or for a stopped channel's files their age limit plus one timer period.</summary>
+    public Duration Retention => Duration.FromSeconds(Math.Max(CleanupAge.Seconds + Hls.CleanupInterval.Seconds, LiveChannelSeconds));
 
     public long ChannelBytesPerSecond => Load.BitrateKbps * 1000L / 8;
 

@@ -41,6 +41,10 @@ public sealed record HlsSettings
     [Range(1, 30)]
     public int StartSegments { get; init; } = 3;
 
+    [Doc("Seconds a channel's FFmpeg waits for its network source to send anything before it gives up (FFmpeg -rw_timeout, rendered as HLS_SOURCE_TIMEOUT). Without it a source that stalls leaves FFmpeg waiting for ever and the channel never restarts; with it FFmpeg exits, the API drops the channel's playlist and the next viewer request starts it afresh.")]
+    [Range(1, 60)]
+    public int SourceTimeoutSeconds { get; init; } = 10;
+
     [Doc("FFmpeg -hls_init_time, seconds; 0 disables. Shorter first segments start a channel sooner, but the playlist then begins with a smaller EXT-X-TARGETDURATION and raises it later, which RFC 8216 6.2.1 forbids: validation warns.")]
     [Range(0, 10)]
     public int InitSeconds { get; init; }
@@ -48,7 +52,7 @@ public sealed record HlsSettings
     [Doc("tmpfs size. Computed from capacity.channels x capacity.bitrateKbps x the retention window x 1.5 when not given; checked against RAM.")]
     public ByteSize? TmpfsSize { get; init; }
 
-    [Doc("Files untouched for this long are removed by the cleanup timer. Must be at least segmentSeconds x (2 x listSize + 1) so a segment outlives every playlist that lists it (RFC 8216 6.2.2). Computed when not given.")]
+    [Doc("Files untouched for this long are removed by the cleanup timer. Must be at least segmentSeconds x (2 x listSize + 1): a segment is listed for listSize segments, then FFmpeg keeps it listSize + 1 more (-hls_delete_threshold, computed: its duration plus the playlist's, RFC 8216 6.2.2). Computed when not given.")]
     public Duration? CleanupAge { get; init; }
 
     [Doc("How often the cleanup timer runs.")]

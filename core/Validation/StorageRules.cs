@@ -24,7 +24,7 @@ internal static class StorageRules
 
         if (sizing.CleanupAge.Seconds < sizing.MinimumCleanupAge.Seconds)
             f.Error(Of("hls.cleanupAge"),
-                $"at least {sizing.MinimumCleanupAge} (segmentSeconds {s.Hls.SegmentSeconds} x (2 x listSize {s.Hls.ListSize} + 1)): a segment must outlive every playlist that lists it",
+                $"at least {sizing.MinimumCleanupAge} (segmentSeconds {s.Hls.SegmentSeconds} x (listSize {s.Hls.ListSize} + the {sizing.DeleteThreshold} segments kept after it, RFC 8216 6.2.2)): a segment must outlive every playlist that lists it",
                 sizing.CleanupAge.ToString());
         if (s.Hls.CleanupInterval.Seconds < 1 || s.Hls.CleanupInterval.Seconds * 2 > sizing.CleanupAge.Seconds)
             f.Error(Of("hls.cleanupInterval"), $"from 1s to half the cleanup age ({sizing.CleanupAge.Seconds / 2}s)", s.Hls.CleanupInterval.ToString());

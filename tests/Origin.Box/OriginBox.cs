@@ -42,6 +42,7 @@ public sealed class OriginBox : IAsyncDisposable
     public UnitProcess Nginx { get; private set; } = null!;
 
     private readonly List<PlacedFile> _placed = [];
+    private string? _channelSource;
     private readonly string _redisPassword = RandomWord(32);
     private readonly ConnectionMultiplexer _redis;
 
@@ -74,10 +75,11 @@ public sealed class OriginBox : IAsyncDisposable
     /// <param name="productionBitrate">Channels at the stack's capacity.bitrateKbps in 720p, so segments weigh what they
     /// will in production (the benchmark); otherwise a light 1 Mbit/s 360p source (the tests).</param>
     /// <param name="overrides">Settings changed from Pulumi.prod.yaml, to measure a change before making it.</param>
-    public static async Task<OriginBox> Start(bool productionBitrate = false, IReadOnlyList<(string Key, string Value)>? overrides = null)
+    /// <param name="channelSource">The channels' CHANNEL_SOURCE (a URL: a live source the test controls); the generated file otherwise.</param>
+    public static async Task<OriginBox> Start(bool productionBitrate = false, IReadOnlyList<(string Key, string Value)>? overrides = null, string? channelSource = null)
     {
         Tools.RequireBox();
-        var box = new OriginBox(overrides ?? []);
+        var box = new OriginBox(overrides ?? []) { _channelSource = channelSource };
         try
         {
             box.PlaceFiles();
@@ -256,7 +258,7 @@ public sealed class OriginBox : IAsyncDisposable
             async () => (await ApiDirect.GetText("/api/health", null)).Status == HttpStatusCode.OK, StartTimeout,
             new Dictionary<string, string>
             {
-                ["CHANNEL_SOURCE"] = ChannelSource,
+                ["CHANNEL_SOURCE"] = _channelSource ?? ChannelSource,
                 // The unit's read-only /opt (ProtectSystem=strict) has the same effect on the host.
                 ["PYTHONDONTWRITEBYTECODE"] = "1",
             });

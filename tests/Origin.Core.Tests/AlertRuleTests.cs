@@ -120,12 +120,15 @@ public class AlertRuleTests
         var expiring = (a.CertificateDays - 1) * 86400.0;
         return
         [
+            // The channel's FFmpeg ended and its playlist is gone (no origin_hls_playlist_* series at all), while viewers
+            // keep asking for it: the collector's record of its last progress keeps the alert on until it plays again.
             new("OriginChannelStalled", "critical",
             [
-                new(Series("origin_hls_playlist_age_seconds", "origin-node", "channel=\"7\""), Flat(1), aging, Flat(1)),
-                new(Series("origin_hls_playlist_target_duration_seconds", "origin-node", "channel=\"7\""), Flat(2), Flat(2), Flat(2)),
-                new(Series("origin_hls_ffmpeg_up", "origin-node", "channel=\"7\""), Flat(1), Flat(1), Flat(1)),
-            ], Labels("origin-node", ("channel", "7")), at => $"Channel 7 is stalled: its playlist has not changed for {AgeAt(at)} though FFmpeg runs", a.StallFor.Seconds, 0),
+                new(Series("origin_hls_channel_progress_timestamp_seconds", "origin-node", "channel=\"7\""), new(0, iv, Clock: true), Flat(start - stall - 1), new(null, iv, Clock: true)),
+                new(Series("origin_hls_channel_target_duration_seconds", "origin-node", "channel=\"7\""), Flat(2), Flat(2), Flat(2)),
+                new(Series("origin_hls_channel_requested_timestamp_seconds", "origin-node", "channel=\"7\""), new(0, iv, Clock: true), new(null, iv, Clock: true), new(null, iv, Clock: true)),
+                new(Series("origin_hls_ffmpeg_up", "origin-node", "channel=\"7\""), Flat(1), Flat(0), Flat(1)),
+            ], Labels("origin-node", ("channel", "7")), at => $"Channel 7 is stalled: it has not played for {AgeAt(at)}", a.StallFor.Seconds, 0),
             new("OriginPlaylistServedStale", "critical",
             [
                 new(Series("origin_hls_playlist_age_seconds", "origin-node", "channel=\"8\""), Flat(1), aging, Flat(1)),

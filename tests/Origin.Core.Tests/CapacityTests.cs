@@ -17,6 +17,37 @@ public class CapacityTests
         Assert.Equal(75, Prod.Retention.Seconds);
     }
 
+    [Theory]
+    [InlineData(2, 6)]
+    [InlineData(1, 3)]
+    [InlineData(4, 5)]
+    [InlineData(10, 10)]
+    public void Ffmpeg_keeps_a_segment_that_left_the_playlist_for_its_duration_plus_the_playlists(int segmentSeconds, int listSize)
+    {
+        var z = new Sizing(Stacks.Valid($"hls.segmentSeconds={segmentSeconds}", $"hls.listSize={listSize}", "stream.timeoutSeconds=120"));
+        // RFC 8216 6.2.2, in seconds: the segment's duration plus the longest playlist's that listed it. FFmpeg deletes one
+        // kept segment per segment period, so the threshold in segments must cover that time, with no segment to spare
+        // (FFmpeg itself keeps no more than the playlist's duration plus one segment).
+        var rfcSeconds = segmentSeconds + segmentSeconds * listSize;
+        Assert.True(z.DeleteThreshold * segmentSeconds >= rfcSeconds, $"threshold {z.DeleteThreshold} keeps {z.DeleteThreshold * segmentSeconds} s < {rfcSeconds} s");
+        Assert.True((z.DeleteThreshold - 1) * segmentSeconds < rfcSeconds);
+        // The cleanup never takes a segment FFmpeg still keeps: listed listSize periods after it is written, then kept.
+        Assert.True(z.MinimumCleanupAge.Seconds >= segmentSeconds * (listSize + z.DeleteThreshold));
+        Assert.True(z.CleanupAge.Seconds >= z.MinimumCleanupAge.Seconds);
+        // And the tmpfs holds a running channel's whole window: listed, kept, and the segment being written.
+        Assert.True(z.Retention.Seconds >= segmentSeconds * (listSize + z.DeleteThreshold + 1));
+    }
+
+    [Fact]
+    public void The_prod_stack_keeps_7_segments_after_they_leave_its_playlist()
+    {
+        // 2 s + 6 x 2 s = 14 s (RFC 8216 6.2.2), in 2 s segments; rendered as HLS_DELETE_THRESHOLD.
+        Assert.Equal(7, Prod.DeleteThreshold);
+        Assert.Equal(28, Prod.LiveChannelSeconds);
+        var env = Stacks.ProdPlan()["stream-service"].Files.Single(f => f.Path == "/etc/origin-stack/stream-api.env").Content;
+        Assert.Contains("\nHLS_DELETE_THRESHOLD=7\n", env);
+    }
+
     [Fact]
     public void Tmpfs_is_channels_times_bitrate_times_retention_times_margin()
     {

@@ -101,6 +101,60 @@ public partial class HlsCollectorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_published_playlist_is_measured_from_the_file_ffmpeg_writes_not_from_its_link()
+    {
+        // The stream API's contract: FFmpeg writes <prefix><id>.m3u8.ffmpeg, the public name links to it once published.
+        using var scene = new Scene();
+        var now = DateTime.UtcNow;
+        scene.Playlist("5", 2, 40, now.AddSeconds(-1), (2.0, "stream_5_40.ts", 1000, now.AddSeconds(-1)));
+        var public_ = Path.Combine(scene.Hls, "stream_5.m3u8");
+        File.Move(public_, public_ + ".ffmpeg");
+        File.CreateSymbolicLink(public_, "stream_5.m3u8.ffmpeg");
+        File.SetLastWriteTimeUtc(public_ + ".ffmpeg", now.AddSeconds(-1));
+        Tool.Succeed("touch", "-h", "-d", "@" + (new DateTimeOffset(now).ToUnixTimeSeconds() - 600), public_); // the link is ten minutes old
+        // A link whose FFmpeg is gone and whose file the cleanup removed: no channel.
+        File.CreateSymbolicLink(Path.Combine(scene.Hls, "stream_6.m3u8"), "stream_6.m3u8.ffmpeg");
+
+        var run = scene.Run();
+        Assert.True(run.ExitCode == 0, run.Output);
+        var m = scene.Samples();
+        Assert.InRange(m["origin_hls_playlist_age_seconds{channel=\"5\"}"], 0.5, 60);
+        Assert.Equal(1, m["origin_hls_playlist_segments{channel=\"5\"}"]);
+        Assert.Equal(1, m["origin_hls_channels"]);
+        Assert.DoesNotContain(m.Keys, k => k.Contains("channel=\"6\""));
+    }
+
+    [Fact]
+    public void A_channel_is_remembered_after_its_playlist_is_gone_while_viewers_ask_for_it()
+    {
+        using var scene = new Scene();
+        var now = DateTime.UtcNow;
+        var played = now.AddSeconds(-3);
+        scene.Playlist("9", 2, 40, played, (2.0, "stream_9_40.ts", 1000, played));
+        File.AppendAllText(scene.Log, LogLine("/live/stream_9.m3u8", 200, "-"));
+        Assert.Equal(0, scene.Run().ExitCode);
+        var first = scene.Samples();
+        var progress = new DateTimeOffset(played).ToUnixTimeMilliseconds() / 1000.0;
+        Assert.Equal(progress, first["origin_hls_channel_progress_timestamp_seconds{channel=\"9\"}"], 2);
+        Assert.Equal(2, first["origin_hls_channel_target_duration_seconds{channel=\"9\"}"]);
+        var askedFirst = first["origin_hls_channel_requested_timestamp_seconds{channel=\"9\"}"];
+        Assert.InRange(askedFirst, new DateTimeOffset(now).ToUnixTimeSeconds() - 1, new DateTimeOffset(now).ToUnixTimeSeconds() + 60);
+
+        // Its FFmpeg ended: the playlist is gone. Viewers ask again (a start that failed).
+        File.Delete(Path.Combine(scene.Hls, "stream_9.m3u8"));
+        File.AppendAllText(scene.Log, LogLine("/live/stream_9.m3u8", 504, "28.001") + LogLine("/live/stream_10.m3u8", 504, "28.001"));
+        Thread.Sleep(1100);
+        Assert.Equal(0, scene.Run().ExitCode);
+        var second = scene.Samples();
+        Assert.DoesNotContain(second.Keys, k => k.StartsWith("origin_hls_playlist_age_seconds", StringComparison.Ordinal));
+        Assert.Equal(progress, second["origin_hls_channel_progress_timestamp_seconds{channel=\"9\"}"], 2);
+        Assert.True(second["origin_hls_channel_requested_timestamp_seconds{channel=\"9\"}"] > askedFirst, "the new request is not recorded");
+        // A channel that never played here has no progress to report (its failed starts are another alert's).
+        Assert.DoesNotContain(second.Keys, k => k.Contains("channel=\"10\""));
+        PromtoolAccepts(scene.Output);
+    }
+
+    [Fact]
     public void Responses_are_counted_by_kind_and_status_across_runs_and_log_rotations()
     {
         using var scene = new Scene();

@@ -15,6 +15,14 @@ public sealed class CleanupTests(OriginFixture fixture, ITestOutputHelper output
     public async Task The_cleanup_timer_removes_a_stopped_channels_files_and_never_a_live_channels()
     {
         var live = await fixture.LiveChannel();
+        // A published playlist is a link, which the cleanup ages by the link's own mtime: the API keeps it fresh while
+        // the channel runs. Aged by hand, it must be fresh again within a segment or two and survive a cleanup run.
+        var link = Box.PlaylistFile(live);
+        var longAgo = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 10 * new Sizing(Box.Settings).CleanupAge.Seconds;
+        Run.Capture("touch", ["-h", "-d", $"@{longAgo}", link]).OrThrow("ageing the live channel's published playlist");
+        await Task.Delay(TimeSpan.FromSeconds(2 * Box.Hls.SegmentSeconds + 1));
+        (await Box.RunCleanup()).OrThrow("the cleanup service");
+        Assert.NotNull(Playlist.ReadFile(link));
         var stopped = await fixture.StartChannel();
         await Poll.Until(() => Segments(stopped).Count >= 2, TimeSpan.FromSeconds(20), "the channel to be stopped writes segments");
         // Stopped as a channel stops when its FFmpeg dies: the API removes the playlist, the segments stay.

@@ -44,6 +44,57 @@ public sealed class ColdStartTests(OriginFixture fixture, ITestOutputHelper outp
                          $"(hls_time {Box.Hls.SegmentSeconds} s, hls_init_time {Box.Hls.InitSeconds} s, source keyframes every {Box.Hls.SegmentSeconds} s)");
     }
 
+    /// <summary>
+    /// The gate holds on every path to nginx, not only for the requests that joined the start: a fill that misses the
+    /// first request (another upper tier, a second colo) asks nginx while FFmpeg has written one or two segments, and
+    /// must get the channel's playlist with hls.startSegments segments, never fewer.
+    /// </summary>
+    [Fact(Timeout = 90_000)]
+    public async Task No_request_sees_a_cold_channels_playlist_before_it_lists_the_start_segments()
+    {
+        var channel = fixture.NewChannel();
+        var wanted = Box.Hls.StartSegments;
+        var start = Box.Edge.GetText(Box.PlaylistUrl(channel, Box.Token(channel)), fixture.NewViewerIp());
+        var requests = new List<Task<(TimeSpan At, HttpStatusCode Status, string Body)>>();
+        var written = new List<(TimeSpan At, int Segments)>(); // what FFmpeg had written (its private playlist) meanwhile
+        var clock = Stopwatch.StartNew();
+        // Requests straight to nginx every 100 ms, each from its own viewer with its own token, until the start answers.
+        while (!start.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(40))
+        {
+            requests.Add(Fill(channel, clock));
+            // FFmpeg's own playlist: its private name, or the public one if an API lets FFmpeg write that.
+            if ((Playlist.ReadFile(Box.PlaylistFile(channel) + ".ffmpeg") ?? Playlist.ReadFile(Box.PlaylistFile(channel))) is { } p)
+                written.Add((clock.Elapsed, p.Segments.Count));
+            await Task.Delay(100);
+        }
+        var (status, body) = await start;
+        Assert.Equal(HttpStatusCode.OK, status);
+        for (var i = 0; i < 10; i++) // and a second after it, when nginx serves the published file itself
+        {
+            requests.Add(Fill(channel, clock));
+            await Task.Delay(100);
+        }
+        var answers = await Task.WhenAll(requests);
+
+        // The window was real: FFmpeg's playlist existed with fewer segments while the requests came.
+        Assert.Contains(written, w => w.Segments < wanted);
+        var served = answers.Where(a => a.Status == HttpStatusCode.OK).Select(a => (a.At, Playlist.TryParse(a.Body)?.Segments.Count ?? 0)).ToList();
+        Assert.NotEmpty(served);
+        Assert.All(served, s => Assert.True(s.Item2 >= wanted, $"a request at {s.At.TotalSeconds:F1} s got a playlist of {s.Item2} segments (hls.startSegments {wanted})"));
+        output.WriteLine($"channel {channel}: {answers.Length} requests to nginx during and after its cold start, {served.Count} answered 200, " +
+                         $"fewest segments served {served.Min(s => s.Item2)} (hls.startSegments {wanted}); FFmpeg's private playlist listed " +
+                         string.Join(", ", written.Select(w => w.Segments).Distinct()) + " segments meanwhile; other statuses: " +
+                         string.Join(", ", answers.Where(a => a.Status != HttpStatusCode.OK).GroupBy(a => (int)a.Status).Select(g => $"{g.Key} x{g.Count()}")));
+        Assert.Contains("#EXTINF", body);
+    }
+
+    private async Task<(TimeSpan At, HttpStatusCode Status, string Body)> Fill(string channel, Stopwatch clock)
+    {
+        var at = clock.Elapsed;
+        var (status, body) = await Box.Edge.GetText(Box.PlaylistUrl(channel, Box.DistinctToken(channel)), fixture.NewViewerIp());
+        return (at, status, body);
+    }
+
     /// <summary>The codecs ffprobe finds in a segment (MPEG-TS lists each stream under its program too): it decodes as media, not just as bytes.</summary>
     private IReadOnlyList<string> Streams(byte[] segment)
     {

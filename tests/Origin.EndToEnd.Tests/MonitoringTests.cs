@@ -32,7 +32,9 @@ public sealed class MonitoringTests(OriginFixture fixture, ITestOutputHelper out
         Assert.DoesNotContain(await monitoring.Alerts(), a => a.Labels.GetValueOrDefault("channel") == channel);
 
         // Hung, not dead: the process stays, its playlist stops.
-        var lastWrite = File.GetLastWriteTimeUtc(Box.PlaylistFile(channel));
+        // The file FFmpeg writes: a published playlist is a link to it, and a link's own mtime is when it was made.
+        var playlist = Box.PlaylistFile(channel);
+        var lastWrite = File.ResolveLinkTarget(playlist, returnFinalTarget: true)?.LastWriteTimeUtc ?? File.GetLastWriteTimeUtc(playlist);
         Assert.True(Processes.Signal(pid, Processes.SigStop));
         var stopped = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();

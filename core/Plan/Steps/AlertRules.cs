@@ -14,6 +14,12 @@ public static class AlertRules
     /// <summary>The collector is stale when three of its runs are missing, and never within less than 30 s.</summary>
     public static long CollectorStaleSeconds(MonitoringSettings m) => Math.Max(30, 3 * m.CollectInterval.Seconds);
 
+    /// <summary>
+    /// A channel counts as wanted this long after nginx last logged a request for it: a start is logged when it answers,
+    /// within the start timeout, and players retry a failed playlist with back-off, so a minute more.
+    /// </summary>
+    public static long WantedSeconds(StreamSettings s) => StreamServiceStep.StartTimeoutSeconds(s) + 60;
+
     internal static Dictionary<string, Slot> Values(OriginSettings s, Sizing z)
     {
         var a = s.Monitoring.Alerts;
@@ -24,6 +30,7 @@ public static class AlertRules
             ["stall_segments"] = Template.Token(a.StallSegments),
             ["segment_seconds"] = Template.Token(s.Hls.SegmentSeconds),
             ["stall_for"] = Template.Token(a.StallFor),
+            ["wanted_seconds"] = Template.Token(WantedSeconds(s.Stream)),
             ["hls_dir"] = Template.Token(s.Hls.Dir),
             ["playlist_prefix"] = Template.Token(s.Hls.PlaylistPrefix),
             ["tmpfs_limit_bytes"] = Template.Token(Share(z.TmpfsSize.Bytes, a.TmpfsPercent)),

@@ -37,6 +37,8 @@ internal static class StreamServiceStep
             ["segment_seconds"] = Template.Token(s.Hls.SegmentSeconds),
             ["init_seconds"] = Template.Token(s.Hls.InitSeconds),
             ["list_size"] = Template.Token(s.Hls.ListSize),
+            ["delete_threshold"] = Template.Token(c.Sizing.DeleteThreshold),
+            ["source_timeout"] = Template.Token(s.Hls.SourceTimeoutSeconds),
             ["start_segments"] = Template.Token(s.Hls.StartSegments),
             ["token_param"] = Template.Token(Tokens.ViewerTokens.Parameter),
             ["token_lifetime"] = Template.Token(st.TokenLifetime.Seconds),

@@ -27,6 +27,10 @@ LOG_LINE = re.compile(r'^\S+ "[^"]*" \[[^\]]*\] "\S+ (.*) \S+" (\d{3}) \d+ \S+ "
 # The most of the access log one run reads; the rest waits for the next run.
 LOG_CHUNK = 64 << 20
 
+# How long a channel is remembered after it last played, was asked for and had an FFmpeg: its record outlives its
+# playlist, so a channel that stopped playing while viewers still ask for it stays visible (and alerting).
+RECORD_SECONDS = 3600
+
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -89,7 +93,7 @@ def read(path, mode="r"):
 
 
 def collect_hls(args, now, m):
-    """Per channel: the playlist and its segments. Returns the channels that have a playlist."""
+    """Per channel: the playlist and its segments. Returns {channel: (playlist mtime, target duration)} of those with one."""
     prefix, hls_dir = args.playlist_prefix, args.hls_dir
     playlist_name = re.compile(re.escape(prefix) + r"([A-Za-z0-9]+)\.m3u8$")
     files = {}
@@ -105,17 +109,20 @@ def collect_hls(args, now, m):
     m.add("origin_hls_dir_bytes", "gauge", "Bytes the HLS directory's files take on its filesystem (the tmpfs).", dir_bytes)
     m.add("origin_hls_dir_files", "gauge", "Files in the HLS directory.", len(files))
 
-    channels = []
+    channels = {}
     for name, st in files.items():
         match = playlist_name.match(name)
         if not match:
             continue
         channel = match.group(1)
         try:
+            # A published playlist is a link to the file FFmpeg rewrites (the stream API's contract): its age is
+            # that file's, not the link's.
+            st = os.stat(os.path.join(hls_dir, name))
             target, sequence, segments = parse_playlist(read(os.path.join(hls_dir, name)))
         except (FileNotFoundError, ValueError):
-            continue  # replaced or half-written by something other than FFmpeg's rename
-        channels.append(channel)
+            continue  # replaced or half-written by something other than FFmpeg's rename, or a link left by a dead FFmpeg
+        channels[channel] = (st.st_mtime, target)
         m.add("origin_hls_playlist_age_seconds", "gauge", "Seconds since the channel's playlist last changed.", round(now - st.st_mtime, 3), channel=channel)
         if target is not None:
             m.add("origin_hls_playlist_target_duration_seconds", "gauge", "EXT-X-TARGETDURATION of the channel's playlist.", target, channel=channel)
@@ -151,7 +158,9 @@ def open_fds(pid):
 def collect_processes(args, channels, m):
     """FFmpeg per channel (by the playlist it writes), and the descriptors nginx and the API hold."""
     hls_dir = os.path.realpath(args.hls_dir)
-    playlist_name = re.compile(re.escape(args.playlist_prefix) + r"([A-Za-z0-9]+)\.m3u8$")
+    # FFmpeg writes <prefix><id>.m3u8.ffmpeg, the private name the API publishes as <prefix><id>.m3u8 once it lists
+    # enough segments (tests/fixtures/stream-api/stream_api.py, "Publishing a playlist").
+    playlist_name = re.compile(re.escape(args.playlist_prefix) + r"([A-Za-z0-9]+)\.m3u8(?:\.ffmpeg)?$")
     ticks, btime = os.sysconf("SC_CLK_TCK"), boot_time()
     ffmpeg = {}
     most_fds = {"nginx": 0, "stream-api": 0}
@@ -184,6 +193,15 @@ def collect_processes(args, channels, m):
         if started is not None:
             m.add("origin_hls_ffmpeg_start_time_seconds", "gauge", "Start of the channel's FFmpeg, Unix time; changes() counts its restarts.", round(started, 2), channel=channel)
             m.add("origin_hls_ffmpeg_stopped", "gauge", "1 if the channel's FFmpeg is stopped (state T: SIGSTOP or a tracer).", int(state in ("T", "t")), channel=channel)
+    return set(ffmpeg)
+
+
+def requested_channel(uri, args):
+    """The channel a playlist or segment URI of the media prefix names, else None."""
+    if not uri.startswith(args.url_prefix):
+        return None
+    match = re.match(re.escape(args.playlist_prefix) + r"([A-Za-z0-9]+)(?:\.m3u8|_[0-9]+\.ts)$", uri[len(args.url_prefix):])
+    return match.group(1) if match else None
 
 
 def classify(uri, args, playlist_uri, upstream):
@@ -198,13 +216,15 @@ def classify(uri, args, playlist_uri, upstream):
 
 
 def collect_access_log(args, m):
-    """Responses by kind and status since the log began, counted incrementally from a saved offset."""
+    """Responses by kind and status since the log began, counted incrementally from a saved offset. Returns the
+    channels viewers asked for (a playlist or a segment, whatever the answer) in the lines read now."""
     state_path = os.path.join(args.state_dir, "access-log.json")
     try:
         state = json.loads(read(state_path))
     except (FileNotFoundError, ValueError):
         state = {"inode": None, "offset": 0, "counts": {}}
     counts = state["counts"]
+    requested = set()
     playlist_uri = re.compile(re.escape(args.playlist_prefix) + r"[A-Za-z0-9]+\.m3u8$")
     try:
         with open(args.access_log, "rb") as log:
@@ -219,6 +239,9 @@ def collect_access_log(args, m):
                 if match:
                     key = classify(match.group(1), args, playlist_uri, match.group(3)) + "|" + match.group(2)
                     counts[key] = counts.get(key, 0) + 1
+                    channel = requested_channel(match.group(1), args)
+                    if channel is not None:
+                        requested.add(channel)
             state = {"inode": st.st_ino, "offset": offset + end, "counts": counts}
     except FileNotFoundError:
         pass
@@ -226,6 +249,36 @@ def collect_access_log(args, m):
         kind, code = key.split("|")
         m.add("origin_nginx_responses_total", "counter", "Responses nginx logged, by kind (start: a playlist the API answered) and status.", counts[key], kind=kind, code=code)
     write_atomically(state_path, json.dumps(state))
+    return requested
+
+
+def collect_channel_records(args, now, playing, running, requested, m):
+    """What the collector remembers of each channel: when its playlist last changed (and its target duration), when
+    viewers last asked for it. Kept across runs, so a channel whose FFmpeg ended and whose playlist is gone is still
+    seen not playing while viewers ask for it, until it plays again or RECORD_SECONDS pass with neither."""
+    state_path = os.path.join(args.state_dir, "channels.json")
+    try:
+        records = json.loads(read(state_path))
+    except (FileNotFoundError, ValueError):
+        records = {}
+    for channel, (mtime, target) in playing.items():
+        record = records.setdefault(channel, {"requested": 0})
+        record["progress"], record["target"] = mtime, target
+    for channel in requested:
+        records.setdefault(channel, {"progress": None, "target": None})["requested"] = now
+    for channel in running:
+        records.setdefault(channel, {"progress": None, "target": None, "requested": 0})["running"] = now
+    records = {c: r for c, r in records.items()
+               if max(r.get("progress") or 0, r.get("requested") or 0, r.get("running") or 0) > now - RECORD_SECONDS}
+    for channel in sorted(records):
+        record = records[channel]
+        if record.get("progress") is None:
+            continue  # never played here: a start that never succeeded is OriginChannelStartsFailing's
+        m.add("origin_hls_channel_progress_timestamp_seconds", "gauge", "When the channel's playlist last changed, Unix time; remembered after the playlist is gone.", round(record["progress"], 3), channel=channel)
+        if record.get("target") is not None:
+            m.add("origin_hls_channel_target_duration_seconds", "gauge", "EXT-X-TARGETDURATION the channel's playlist last had.", record["target"], channel=channel)
+        m.add("origin_hls_channel_requested_timestamp_seconds", "gauge", "When nginx last logged a request for the channel's playlist or a segment, Unix time; 0 if not since the record began.", round(record.get("requested") or 0, 3), channel=channel)
+    write_atomically(state_path, json.dumps(records))
 
 
 def collect_certificate(args, m):
@@ -251,9 +304,10 @@ def main():
     started = time.monotonic()
     now = time.time()
     m = Metrics()
-    channels = collect_hls(args, now, m)
-    collect_processes(args, channels, m)
-    collect_access_log(args, m)
+    playing = collect_hls(args, now, m)
+    running = collect_processes(args, playing, m)
+    requested = collect_access_log(args, m)
+    collect_channel_records(args, now, playing, running, requested, m)
     collect_certificate(args, m)
     m.add("origin_hls_collector_duration_seconds", "gauge", "How long the last collection took.", round(time.monotonic() - started, 4))
     m.add("origin_hls_collector_last_run_timestamp_seconds", "gauge", "When the last collection ran, Unix time.", round(now, 3))
