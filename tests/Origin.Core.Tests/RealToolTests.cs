@@ -27,32 +27,8 @@ public class RealToolTests
     [MemberData(nameof(NginxVariants))]
     public void Nginx_accepts_the_rendered_config(int release, string[] changes)
     {
-        var tools = ReleaseTools.For(release);
-        var plan = PlanFor(release, changes);
-        using var root = new TempDir();
-        var relocate = Relocation.Under(root.Path, "/opt/nginx", "/var/log/nginx", "/var/cache/nginx", "/etc/origin-stack", "/var/www/hls", "/run/nginx");
-        foreach (var f in plan["nginx-config"].Files.Where(f => f.Path.StartsWith("/opt/nginx/", StringComparison.Ordinal)))
-            root.Write((f.Path), relocate.Text(f.Content));
-        root.Write(("/opt/nginx/mime.types"), tools.ReadFile("/etc/nginx/mime.types"));
-        // The stack builds the perl module as a dynamic module into its prefix; the release's Debian
-        // build of it (libnginx-mod-http-perl, in the tools rootfs for Debian 13) stands in. The scratch
-        // directory has the same path inside the rootfs, so the link resolves to that release's module.
-        Directory.CreateDirectory(root["/opt/nginx/modules"]);
-        System.IO.File.CreateSymbolicLink(root["/opt/nginx/modules/ngx_http_perl_module.so"], "/usr/lib/nginx/modules/ngx_http_perl_module.so");
-        var keys = plan["nginx-config"].Supplied.Single(f => f.Supply == Supply.TokenKeys);
-        root.Write(keys.Path, keys.Render(Supplies.JoinTokenKeys(new string('k', 32), null)));
-        // What the nginx-config apply script creates on the host.
-        Directory.CreateDirectory(root["/var/log/nginx"]);
-        Directory.CreateDirectory(root["/var/cache/nginx"]);
-        Directory.CreateDirectory(root["/run/nginx"]);
-        Directory.CreateDirectory(root["/var/www/hls"]);
-        var tls = root["/etc/origin-stack/tls"];
-        Directory.CreateDirectory(tls);
-        Tool.Succeed("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
-            "-subj", "/CN=live.example.com", "-keyout", Path.Combine(tls, "origin.key"), "-out", Path.Combine(tls, "origin.crt"));
-
-        var conf = root["/opt/nginx/nginx.conf"];
-        var result = tools.Run(root, "nginx", ["-t", "-c", conf, "-p", Path.GetDirectoryName(conf) + "/"]);
+        using var nginx = new RenderedNginx(release, PlanFor(release, changes));
+        var result = nginx.Test();
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains("test is successful", result.Output);
         Assert.DoesNotContain("[warn]", result.Output);
