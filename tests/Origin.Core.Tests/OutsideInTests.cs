@@ -8,8 +8,8 @@ using Xunit.Abstractions;
 namespace Origin.Tests;
 
 /// <summary>
-/// The rendered prod nginx of each release, serving on loopback a channel's playlist and segment from its HLS
-/// directory, scanned from outside with every probe of tests/Origin.OutsideIn/probes.txt: no answer without a
+/// The rendered prod nginx of each release, serving on loopback (127.0.0.1 and [::1]: it listens on both
+/// families) a channel's playlist and segment from its HLS directory, scanned from outside with every probe of tests/Origin.OutsideIn/probes.txt: no answer without a
 /// valid token is a 2xx or carries media. The same list runs against the loopback box and through the edge
 /// stand-in in the end-to-end suite (OutsideInTests there).
 /// </summary>
@@ -62,15 +62,19 @@ public class OutsideInTests(ITestOutputHelper output)
             TokenForged: ViewerTokens.Issue("a-key-the-origin-does-not-have-0123456789", Channel, now));
         var probes = Probes.Load(values, settings.Hls.UrlPrefix.Value, settings.Hls.PlaylistPrefix.Value);
 
-        // The origin does serve this channel's media with its token: the scan looks at files nginx can read.
+        // The origin serves this channel's media with its token, over IPv4 and IPv6: the scan looks at files nginx can read.
         var valid = ViewerTokens.Query(Channel, ViewerTokens.Issue(RenderedNginx.TokenKey, Channel, now));
+        foreach (var endpoint in new[] { served.Http, served.HttpV6 })
         foreach (var file in new[] { $"stream_{Channel}.m3u8", $"stream_{Channel}_{Segment}.ts" })
         {
-            var answer = await RawHttp.Send(served.Http, "GET", $"/live/{file}?{valid}", host);
-            Assert.True(answer.Status == 200 && OutsideInScan.MediaIn(answer.Body) is not null, $"GET /live/{file} with its token: {answer.Status}");
+            var answer = await RawHttp.Send(endpoint, "GET", $"/live/{file}?{valid}", host);
+            Assert.True(answer.Status == 200 && OutsideInScan.MediaIn(answer.Body) is not null, $"GET /live/{file} with its token on {endpoint}: {answer.Status}");
         }
-        // Each probe from its own loopback address, so nginx's per-address limit answers none of them.
-        return await OutsideInScan.Run(served.Http, probes, host, i => IPAddress.Parse($"127.77.{i / 250}.{i % 250 + 1}"));
+        // Over IPv4 each probe from its own loopback address, so nginx's per-address limit answers none of them;
+        // over IPv6 from [::1] (its limits apply after the token check, which every probe fails).
+        var v4 = await OutsideInScan.Run(served.Http, probes, host, i => IPAddress.Parse($"127.77.{i / 250}.{i % 250 + 1}"));
+        var v6 = await OutsideInScan.Run(served.HttpV6, probes, host);
+        return [.. v4, .. v6];
     }
 
     /// <summary>MPEG-TS packets: the sync byte 0x47 every 188 bytes.</summary>

@@ -188,6 +188,34 @@ public class RealToolTests
         Assert.True(result.ExitCode == 0, result.Output);
     }
 
+    /// <summary>
+    /// A ping flood that uses up the ICMP limit must not take IPv6 neighbour and router discovery with it (RFC 4890
+    /// section 4.4.1): the ruleset, loaded by each release's nft into a network namespace of its own (never the
+    /// machine's), is read back as the kernel holds it (nft -j), and the first rule of the input chain that matches
+    /// each discovery message accepts it with no limit.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ReleaseTools.Releases), MemberType = typeof(ReleaseTools))]
+    public void Neighbour_discovery_is_accepted_before_any_icmp_limit(int release)
+    {
+        var tools = ReleaseTools.For(release);
+        using var root = new TempDir();
+        var ruleset = root.Write("firewall.nft", File(PlanFor(release), "/etc/origin-stack/firewall.nft").Content);
+        var listed = tools.Run(root, "unshare", ["--net", "bash", "-c", $"nft -f {ruleset} && nft -j list chain inet origin_filter input"]);
+        Assert.True(listed.ExitCode == 0, listed.Output);
+        var rules = System.Text.Json.JsonDocument.Parse(listed.Stdout).RootElement.GetProperty("nftables").EnumerateArray()
+            .Where(e => e.TryGetProperty("rule", out _)).Select(e => e.GetProperty("rule").GetProperty("expr").GetRawText()).ToList();
+        foreach (var type in new[] { "nd-router-solicit", "nd-router-advert", "nd-neighbor-solicit", "nd-neighbor-advert" })
+        {
+            // A rule matches the message if it matches its ICMPv6 type, or all of ICMPv6.
+            var first = rules.FindIndex(r => r.Contains($"\"{type}\"", StringComparison.Ordinal) || r.Contains("\"ipv6-icmp\"", StringComparison.Ordinal));
+            Assert.True(first >= 0, $"no rule for {type}");
+            Assert.True(rules[first].Contains("\"accept\"", StringComparison.Ordinal) && !rules[first].Contains("\"limit\"", StringComparison.Ordinal),
+                $"Debian {release}: the first rule for {type} is not an accept without a limit: {rules[first]}");
+            Assert.DoesNotContain(rules.Take(first), r => r.Contains("\"limit\"", StringComparison.Ordinal) || r.Contains("\"drop\"", StringComparison.Ordinal) && !r.Contains("\"invalid\"", StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>Every script of the Debian 12 bundle, and those the Debian 13 bundle renders differently.</summary>
     public static IEnumerable<object[]> Scripts()
     {

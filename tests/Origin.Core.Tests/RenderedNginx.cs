@@ -55,8 +55,8 @@ internal sealed class RenderedNginx : IDisposable
     }
 
     /// <summary>
-    /// Serves the config on loopback: its public listeners moved to free ports of 127.0.0.1, the stub_status
-    /// one too (the only change to the text besides paths). Stopped on dispose of the returned handle.
+    /// Serves the config on loopback: its public listeners moved to free ports of 127.0.0.1 and the same ports
+    /// of [::1] (IPv4 and IPv6 alike), the stub_status one too (the only change to the text besides paths). Stopped on dispose of the returned handle.
     /// </summary>
     public Served Serve(int statusPort)
     {
@@ -64,6 +64,8 @@ internal sealed class RenderedNginx : IDisposable
         var text = File.ReadAllText(Conf)
             .Replace("listen 80 ", $"listen 127.0.0.1:{ports[0]} ")
             .Replace("listen 443 ", $"listen 127.0.0.1:{ports[1]} ")
+            .Replace("listen [::]:80 ", $"listen [::1]:{ports[0]} ")
+            .Replace("listen [::]:443 ", $"listen [::1]:{ports[1]} ")
             .Replace($"listen 127.0.0.1:{statusPort};", $"listen 127.0.0.1:{ports[2]};");
         File.WriteAllText(Conf, text);
         var process = Tools.Start(Root, "nginx", "-c", Conf, "-p", Path.GetDirectoryName(Conf) + "/", "-g", "daemon off;");
@@ -78,7 +80,7 @@ internal sealed class RenderedNginx : IDisposable
             }
             Thread.Sleep(100);
         }
-        return new Served(process, http);
+        return new Served(process, http, new IPEndPoint(IPAddress.IPv6Loopback, ports[0]));
     }
 
     private static bool Listening(IPEndPoint endpoint)
@@ -95,9 +97,10 @@ internal sealed class RenderedNginx : IDisposable
         }
     }
 
-    public sealed class Served(Process process, IPEndPoint http) : IDisposable
+    public sealed class Served(Process process, IPEndPoint http, IPEndPoint httpV6) : IDisposable
     {
         public IPEndPoint Http { get; } = http;
+        public IPEndPoint HttpV6 { get; } = httpV6;
         public void Dispose() => ReleaseTools.Stop(process);
     }
 
