@@ -22,9 +22,12 @@ public sealed class OutsideInTests(OriginFixture fixture, ITestOutputHelper outp
     public async Task Nothing_of_a_running_channel_is_served_without_a_valid_token_by_the_origin()
     {
         var (channel, probes) = await Running();
-        // As from the edge: nginx takes the viewer's address from CF-Connecting-IP, one address a probe.
-        var results = await OutsideInScan.Run(new IPEndPoint(IPAddress.Loopback, Box.Ports.Http), probes, fixture.HostName,
-            headers: _ => new Dictionary<string, string> { ["CF-Connecting-IP"] = fixture.NewViewerIp() });
+        // As from the edge: nginx takes the viewer's address from CF-Connecting-IP, one address a probe. On both
+        // address families it listens on (Cloudflare connects over IPv6 to an origin with an AAAA record).
+        var results = new List<ProbeResult>();
+        foreach (var address in new[] { IPAddress.Loopback, IPAddress.IPv6Loopback })
+            results.AddRange(await OutsideInScan.Run(new IPEndPoint(address, Box.Ports.Http), probes, fixture.HostName,
+                headers: _ => new Dictionary<string, string> { ["CF-Connecting-IP"] = fixture.NewViewerIp() }));
         AssertNothingServed(results, channel);
     }
 
@@ -73,9 +76,11 @@ public sealed class OutsideInTests(OriginFixture fixture, ITestOutputHelper outp
             TokenOther: Box.Token(other),
             TokenExpired: Box.Token(channel, issuedAt: now - Box.Settings.Stream.TokenLifetime.Seconds - 1),
             TokenForged: Box.Token(channel, key: "a-key-the-origin-does-not-have-0123456789"));
-        // The media the probes aim at is there and served with a token.
+        // The media the probes aim at is there and served with a token, over IPv4 and IPv6.
         var (status, _) = await Box.Edge.GetText(Box.Media(segment, Box.Token(channel)), fixture.NewViewerIp());
         Assert.Equal(HttpStatusCode.OK, status);
+        var overV6 = await RawHttp.Send(new IPEndPoint(IPAddress.IPv6Loopback, Box.Ports.Http), "GET", Box.Media(segment, Box.Token(channel)), fixture.HostName);
+        Assert.True(overV6.Status == 200 && OutsideInScan.MediaIn(overV6.Body) is not null, $"the segment over [::1]: {overV6.Status}");
         return (channel, Probes.Load(values, Box.Hls.UrlPrefix.Value, Box.Hls.PlaylistPrefix.Value));
     }
 
