@@ -89,8 +89,9 @@ public sealed record Sizing(OriginSettings Settings)
     /// <summary>Viewers the port can serve with no edge cache at all.</summary>
     public int DirectViewerCapacity => (int)Math.Floor(NicPayloadMbps / BitrateMbps);
 
-    /// <summary>Origin egress when the edge caches: every channel fetched by each upper tier (AUDIT-NOTES #15).</summary>
-    public double CachedEgressMbps => Load.Channels * BitrateMbps * Load.EdgeFetchersPerChannel;
+    /// <summary>Origin egress when the edge caches: every channel fetched by each upper tier (AUDIT-NOTES #15), once for
+    /// each Origin header its players send, which Cloudflare's default cache key holds (CapacitySettings.PlayerOrigins).</summary>
+    public double CachedEgressMbps => Load.Channels * BitrateMbps * Load.EdgeFetchersPerChannel * Load.PlayerOrigins;
 
     public double DirectEgressMbps => Load.Viewers * BitrateMbps;
 

@@ -20,4 +20,11 @@ public sealed record CapacitySettings
     [Doc("Edge locations fetching each channel from the origin: about 1 to 3 upper tiers with tiered cache; many colos without.")]
     [Range(1, 400)]
     public int EdgeFetchersPerChannel { get; init; } = 3;
+
+    // https://developers.cloudflare.com/cache/how-to/cache-keys/: "A default cache key includes: ... Origin
+    // header sent by client (for CORS support)". The cache rules cannot drop it below Enterprise (custom cache
+    // keys on headers), so a channel's segments are fetched once per Origin value at each fetching edge.
+    [Doc("Distinct Origin headers the media is requested with: one per site whose page embeds the player, plus one for players that send none (native apps, Safari's own player, TVs). Cloudflare's default cache key holds the Origin header, so each is its own cache entry and its own origin fetch at every fetching edge.")]
+    [Range(1, 1000)]
+    public int PlayerOrigins { get; init; } = 2;
 }

@@ -17,7 +17,7 @@ internal static class CapacityRules
                 $"so the origin alone serves about {z.DirectViewerCapacity} viewers: the rest must come from the edge cache");
         if (z.CachedEgressMbps > z.NicPayloadMbps)
             f.Warn(Of("capacity.channels"),
-                $"even with the edge caching, {c.Channels} channels x {Mbps(z.BitrateMbps)} Mbit/s x {c.EdgeFetchersPerChannel} fetching edges = {Mbps(z.CachedEgressMbps)} Mbit/s exceeds the port's {Mbps(z.NicPayloadMbps)} Mbit/s");
+                $"even with the edge caching, {c.Channels} channels x {Mbps(z.BitrateMbps)} Mbit/s x {c.EdgeFetchersPerChannel} fetching edges x {c.PlayerOrigins} player origins (the edge's cache key holds the Origin header) = {Mbps(z.CachedEgressMbps)} Mbit/s exceeds the port's {Mbps(z.NicPayloadMbps)} Mbit/s");
         if (!s.Cloudflare.TieredCache && c.EdgeFetchersPerChannel < 10)
             f.Warn(Of("capacity.edgeFetchersPerChannel"), $"{c.EdgeFetchersPerChannel} assumes tiered cache, which cloudflare.tieredCache turns off: every colo with viewers fetches from the origin");
     }

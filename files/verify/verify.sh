@@ -34,6 +34,16 @@ nginx_workers_nofile() {
     done
 }
 
+# The host's global addresses of one family (4 or 6), as its interfaces have them.
+global_addresses() { ip -o "-$1" addr show scope global | awk '{ sub("/.*", "", $4); print $4 }'; }
+# nginx answers on ADDRESS (where Cloudflare connects) as it does on loopback: its token check refuses a
+# forged token with 403. An IPv6 address goes in brackets in the URL (RFC 3986 section 3.2.2).
+token_check_on() {
+    local address=$1 host=$2 path=$3
+    [[ $address == *:* ]] && address="[$address]"
+    http_status 403 -H "Host: $host" "http://$address$path"
+}
+
 redis_ping() { REDISCLI_AUTH=$(sed -n 's/^requirepass //p' /etc/redis/origin-secret.conf) redis-cli -p "$1" --no-auth-warning ping | grep -qx PONG; }
 redis_refuses_anonymous() { redis-cli -p "$1" ping 2>&1 | grep -q NOAUTH; }
 

@@ -28,6 +28,9 @@ public sealed class LoopbackHttp(int port) : IDisposable
         return await _http.SendAsync(request, cancel);
     }
 
+    /// <summary>Any request, as it is built (its headers as given).</summary>
+    public Task<HttpResponseMessage> Send(HttpRequestMessage request, CancellationToken cancel = default) => _http.SendAsync(request, cancel);
+
     public async Task<(HttpStatusCode Status, string Body)> GetText(string pathAndQuery, string? viewerIp, CancellationToken cancel = default)
     {
         using var response = await Get(pathAndQuery, viewerIp, cancel);

@@ -59,6 +59,8 @@ public sealed partial class Relocation(IReadOnlyList<RelocationRule> rules, stri
         [
             new("port", "listen 80 ", $"listen 127.0.0.1:{ports.Http} "),
             new("port", "listen 443 ", $"listen 127.0.0.1:{ports.Https} "),
+            new("port", "listen [::]:80 ", $"listen [::1]:{ports.Http} "),
+            new("port", "listen [::]:443 ", $"listen [::1]:{ports.Https} "),
             new("port", $"127.0.0.1:{s.Nginx.StatusPort}", $"127.0.0.1:{ports.Status}"),
             new("port", $"127.0.0.1:{s.Stream.Port}", $"127.0.0.1:{ports.Api}"),
             new("port", $"port {s.Redis.Port}", $"port {ports.Redis}"),

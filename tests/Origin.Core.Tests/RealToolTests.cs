@@ -27,32 +27,8 @@ public class RealToolTests
     [MemberData(nameof(NginxVariants))]
     public void Nginx_accepts_the_rendered_config(int release, string[] changes)
     {
-        var tools = ReleaseTools.For(release);
-        var plan = PlanFor(release, changes);
-        using var root = new TempDir();
-        var relocate = Relocation.Under(root.Path, "/opt/nginx", "/var/log/nginx", "/var/cache/nginx", "/etc/origin-stack", "/var/www/hls", "/run/nginx");
-        foreach (var f in plan["nginx-config"].Files.Where(f => f.Path.StartsWith("/opt/nginx/", StringComparison.Ordinal)))
-            root.Write((f.Path), relocate.Text(f.Content));
-        root.Write(("/opt/nginx/mime.types"), tools.ReadFile("/etc/nginx/mime.types"));
-        // The stack builds the perl module as a dynamic module into its prefix; the release's Debian
-        // build of it (libnginx-mod-http-perl, in the tools rootfs for Debian 13) stands in. The scratch
-        // directory has the same path inside the rootfs, so the link resolves to that release's module.
-        Directory.CreateDirectory(root["/opt/nginx/modules"]);
-        System.IO.File.CreateSymbolicLink(root["/opt/nginx/modules/ngx_http_perl_module.so"], "/usr/lib/nginx/modules/ngx_http_perl_module.so");
-        var keys = plan["nginx-config"].Supplied.Single(f => f.Supply == Supply.TokenKeys);
-        root.Write(keys.Path, keys.Render(Supplies.JoinTokenKeys(new string('k', 32), null)));
-        // What the nginx-config apply script creates on the host.
-        Directory.CreateDirectory(root["/var/log/nginx"]);
-        Directory.CreateDirectory(root["/var/cache/nginx"]);
-        Directory.CreateDirectory(root["/run/nginx"]);
-        Directory.CreateDirectory(root["/var/www/hls"]);
-        var tls = root["/etc/origin-stack/tls"];
-        Directory.CreateDirectory(tls);
-        Tool.Succeed("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
-            "-subj", "/CN=live.example.com", "-keyout", Path.Combine(tls, "origin.key"), "-out", Path.Combine(tls, "origin.crt"));
-
-        var conf = root["/opt/nginx/nginx.conf"];
-        var result = tools.Run(root, "nginx", ["-t", "-c", conf, "-p", Path.GetDirectoryName(conf) + "/"]);
+        using var nginx = new RenderedNginx(release, PlanFor(release, changes));
+        var result = nginx.Test();
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains("test is successful", result.Output);
         Assert.DoesNotContain("[warn]", result.Output);
@@ -210,6 +186,34 @@ public class RealToolTests
         var ruleset = root.Write("firewall.nft", File(PlanFor(release), "/etc/origin-stack/firewall.nft").Content);
         var result = tools.Run(root, "nft", ["-c", "-f", ruleset]);
         Assert.True(result.ExitCode == 0, result.Output);
+    }
+
+    /// <summary>
+    /// A ping flood that uses up the ICMP limit must not take IPv6 neighbour and router discovery with it (RFC 4890
+    /// section 4.4.1): the ruleset, loaded by each release's nft into a network namespace of its own (never the
+    /// machine's), is read back as the kernel holds it (nft -j), and the first rule of the input chain that matches
+    /// each discovery message accepts it with no limit.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ReleaseTools.Releases), MemberType = typeof(ReleaseTools))]
+    public void Neighbour_discovery_is_accepted_before_any_icmp_limit(int release)
+    {
+        var tools = ReleaseTools.For(release);
+        using var root = new TempDir();
+        var ruleset = root.Write("firewall.nft", File(PlanFor(release), "/etc/origin-stack/firewall.nft").Content);
+        var listed = tools.Run(root, "unshare", ["--net", "bash", "-c", $"nft -f {ruleset} && nft -j list chain inet origin_filter input"]);
+        Assert.True(listed.ExitCode == 0, listed.Output);
+        var rules = System.Text.Json.JsonDocument.Parse(listed.Stdout).RootElement.GetProperty("nftables").EnumerateArray()
+            .Where(e => e.TryGetProperty("rule", out _)).Select(e => e.GetProperty("rule").GetProperty("expr").GetRawText()).ToList();
+        foreach (var type in new[] { "nd-router-solicit", "nd-router-advert", "nd-neighbor-solicit", "nd-neighbor-advert" })
+        {
+            // A rule matches the message if it matches its ICMPv6 type, or all of ICMPv6.
+            var first = rules.FindIndex(r => r.Contains($"\"{type}\"", StringComparison.Ordinal) || r.Contains("\"ipv6-icmp\"", StringComparison.Ordinal));
+            Assert.True(first >= 0, $"no rule for {type}");
+            Assert.True(rules[first].Contains("\"accept\"", StringComparison.Ordinal) && !rules[first].Contains("\"limit\"", StringComparison.Ordinal),
+                $"Debian {release}: the first rule for {type} is not an accept without a limit: {rules[first]}");
+            Assert.DoesNotContain(rules.Take(first), r => r.Contains("\"limit\"", StringComparison.Ordinal) || r.Contains("\"drop\"", StringComparison.Ordinal) && !r.Contains("\"invalid\"", StringComparison.Ordinal));
+        }
     }
 
     /// <summary>Every script of the Debian 12 bundle, and those the Debian 13 bundle renders differently.</summary>

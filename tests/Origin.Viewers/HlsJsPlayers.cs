@@ -19,7 +19,8 @@ public sealed class HlsJsPlayers : IAsyncDisposable
 
     private HlsJsPlayers(IPlaywright playwright, IBrowser browser) => (_playwright, _browser) = (playwright, browser);
 
-    public static async Task<HlsJsPlayers> Launch(string hostName)
+    /// <param name="hostNames">The host names the page and the media are on, each resolved to 127.0.0.1.</param>
+    public static async Task<HlsJsPlayers> Launch(params string[] hostNames)
     {
         if (!File.Exists(Chromium)) throw new InvalidOperationException($"{Chromium} is missing (apt-get install chromium)");
         PlayerPage.RequireInstalled();
@@ -36,7 +37,7 @@ public sealed class HlsJsPlayers : IAsyncDisposable
                     "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required",
                     // Several viewers play at once: none of their pages may be throttled as a background one.
                     "--disable-renderer-backgrounding", "--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows",
-                    $"--host-resolver-rules=MAP {hostName} 127.0.0.1",
+                    "--host-resolver-rules=" + string.Join(", ", hostNames.Select(h => $"MAP {h} 127.0.0.1")),
                 ],
             });
             return new HlsJsPlayers(playwright, browser);
@@ -49,9 +50,11 @@ public sealed class HlsJsPlayers : IAsyncDisposable
     }
 
     /// <summary>Opens the player page on its own browser context (its own HTTP cache, as a separate viewer) playing <paramref name="playlistUrl"/>.</summary>
-    public async Task<HlsJsViewer> Open(Uri pageBase, string playlistUrl)
+    /// <param name="freshSource">What the app answers when the page asks for a fresh URL after a 403 (the token ran out).</param>
+    public async Task<HlsJsViewer> Open(Uri pageBase, string playlistUrl, Func<Task<string>>? freshSource = null)
     {
         var context = await _browser.NewContextAsync();
+        if (freshSource is not null) await context.ExposeFunctionAsync("freshSource", freshSource);
         var page = await context.NewPageAsync();
         var url = new Uri(pageBase, $"{PlayerPage.UrlPrefix}index.html?src={Uri.EscapeDataString(playlistUrl)}");
         await page.GotoAsync(url.ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = 30_000 });
@@ -88,11 +91,14 @@ public sealed class HlsJsViewer(IBrowserContext context, IPage page) : IAsyncDis
             json.GetProperty("playlists").EnumerateArray()
                 .Select(p => new PlaylistView(Ms(p.GetProperty("at")), p.GetProperty("first").GetInt64(), p.GetProperty("last").GetInt64())).ToList(),
             json.GetProperty("errors").EnumerateArray()
-                .Select(e => $"{e.GetProperty("details").GetString()}{(e.GetProperty("fatal").GetBoolean() ? " (fatal)" : "")}").ToList(),
+                .Select(e => $"{e.GetProperty("details").GetString()}{(e.GetProperty("code") is { ValueKind: JsonValueKind.Number } code ? $" {code}" : "")}" +
+                             $"{(e.GetProperty("fatal").GetBoolean() ? " (fatal)" : "")}").ToList(),
             DateTime.UtcNow - _opened,
             // Playwright's JSON for objects carries its reference id, "$id", beside their own properties.
             json.GetProperty("steps").EnumerateObject().Where(p => !p.Name.StartsWith('$')).Select(p => (p.Name, Ms(p.Value))).ToList(),
-            starved[false].ToList());
+            starved[false].ToList(),
+            json.GetProperty("recoveries").EnumerateArray()
+                .Select(r => new Recovery(Ms(r.GetProperty("at")), r.GetProperty("frameMs") is { ValueKind: JsonValueKind.Number } f ? Ms(f) : null)).ToList());
     }
 
     public async ValueTask DisposeAsync() => await context.CloseAsync();

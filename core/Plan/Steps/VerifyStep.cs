@@ -29,6 +29,23 @@ internal static class VerifyStep
         var playlist = $"http://127.0.0.1{s.Hls.UrlPrefix}{s.Hls.PlaylistPrefix}0.m3u8?{Tokens.ViewerTokens.Query("0", forged)}";
         checks.Add($"check {Sh.Quote("http: a playlist request with a forged token is refused by the token check (403)")} " +
                    $"http_status 403 -H {Sh.Quote("Host: " + record)} {Sh.Quote(playlist)}");
+        // The same on the addresses Cloudflare connects to, the DNS records': a host that serves on loopback but
+        // not on the record's address (an IPv6-only adopted host, nginx listening on IPv4 only) is every viewer's 521.
+        var path = playlist["http://127.0.0.1".Length..];
+        if (s.Host.Mode == HostMode.Dedicated && s.Host.Dedicated.Address is { } address)
+            Check($"http: the token check answers on {address}, the address of the DNS record (403)",
+                $"token_check_on {Sh.Quote(address.ToString())} {Sh.Quote(record)} {Sh.Quote(path)}");
+        else
+        {
+            // hcloud mode publishes an A and an AAAA record of the server's own addresses (PublicNets, both families).
+            foreach (var family in new[] { 4, 6 })
+            {
+                Check($"the server has a global IPv{family} address (a DNS record points at it)", $"global_addresses {family} | grep -q .");
+                checks.Add($"for address in $(global_addresses {family}); do\n" +
+                           $"    check \"http: the token check answers on $address, a global address of the server (403)\" token_check_on \"$address\" {Sh.Quote(record)} {Sh.Quote(path)}\n" +
+                           "done");
+            }
+        }
         Check("http: stub_status answers on loopback", $"http_status 200 http://127.0.0.1:{s.Nginx.StatusPort}/stub_status");
         Check("redis answers with the configured password", $"redis_ping {s.Redis.Port}");
         Check("redis refuses clients without the password", $"redis_refuses_anonymous {s.Redis.Port}");

@@ -34,6 +34,16 @@ nginx_workers_nofile() {
     done
 }
 
+# The host's global addresses of one family (4 or 6), as its interfaces have them.
+global_addresses() { ip -o "-$1" addr show scope global | awk '{ sub("/.*", "", $4); print $4 }'; }
+# nginx answers on ADDRESS (where Cloudflare connects) as it does on loopback: its token check refuses a
+# forged token with 403. An IPv6 address goes in brackets in the URL (RFC 3986 section 3.2.2).
+token_check_on() {
+    local address=$1 host=$2 path=$3
+    [[ $address == *:* ]] && address="[$address]"
+    http_status 403 -H "Host: $host" "http://$address$path"
+}
+
 redis_ping() { REDISCLI_AUTH=$(sed -n 's/^requirepass //p' /etc/redis/origin-secret.conf) redis-cli -p "$1" --no-auth-warning ping | grep -qx PONG; }
 redis_refuses_anonymous() { redis-cli -p "$1" ping 2>&1 | grep -q NOAUTH; }
 
@@ -62,6 +72,7 @@ check 'kernel-param vm.swappiness = 10' kernel_param vm.swappiness 10
 check 'kernel-param vm.vfs_cache_pressure = 50' kernel_param vm.vfs_cache_pressure 50
 check 'nginx workers may open 100000 files' nginx_workers_nofile 100000
 check 'http: a playlist request with a forged token is refused by the token check (403)' http_status 403 -H 'Host: live.example.com' 'http://127.0.0.1/live/stream_0.m3u8?channel=0&verify=1000000000-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+check 'http: the token check answers on 65.108.235.165, the address of the DNS record (403)' token_check_on 65.108.235.165 live.example.com '/live/stream_0.m3u8?channel=0&verify=1000000000-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
 check 'http: stub_status answers on loopback' http_status 200 http://127.0.0.1:8080/stub_status
 check 'redis answers with the configured password' redis_ping 6379
 check 'redis refuses clients without the password' redis_refuses_anonymous 6379

@@ -12,7 +12,11 @@ step_json() { jq -c --arg n "$2" '.steps[] | select(.name == $n)' "$1/plan.json"
 SKIP_STEPS=()
 step_names() { jq -r --arg skip "${SKIP_STEPS[*]}" '($skip | split(" ")) as $s | .steps[].name | select(. as $n | $s | index($n) | not)' "$1/plan.json"; }
 # VERIFY_SKIP: an extended regex of verify.sh's check lines this environment leaves out, with SKIP_STEPS.
-VERIFY_SKIP=
+# A rehearsal host does not have the address of the DNS record (the audited host's, host.dedicated.address):
+# the check of nginx on that address would send a request off the machine, so it is left out; the same
+# token check on loopback still runs.
+VERIFY_SKIP_ELSEWHERE="^check '[^']*' token_check_on "
+VERIFY_SKIP=$VERIFY_SKIP_ELSEWHERE
 verify_script() { if [[ -n $VERIFY_SKIP ]]; then grep -vE "$VERIFY_SKIP" "$1/verify.sh"; else cat "$1/verify.sh"; fi; }
 
 # issue_certificate CSR: plays Cloudflare's Origin CA with a throwaway CA. The same request gets the
