@@ -24,7 +24,7 @@ public class CapacityTests
     [InlineData(10, 10)]
     public void Ffmpeg_keeps_a_segment_that_left_the_playlist_for_its_duration_plus_the_playlists(int segmentSeconds, int listSize)
     {
-        var z = new Sizing(Stacks.Valid($"hls.segmentSeconds={segmentSeconds}", $"hls.listSize={listSize}", "stream.timeoutSeconds=120"));
+        var z = new Sizing(Stacks.Valid($"hls.segmentSeconds={segmentSeconds}", $"hls.listSize={listSize}", "stream.timeoutSeconds=90", "cloudflare.viewersPerAddress=200"));
         // RFC 8216 6.2.2, in seconds: the segment's duration plus the longest playlist's that listed it. FFmpeg deletes one
         // kept segment per segment period, so the threshold in segments must cover that time, with no segment to spare
         // (FFmpeg itself keeps no more than the playlist's duration plus one segment).

@@ -39,7 +39,11 @@ public sealed class ConnectionChangeTests
         foreach (var now in after.Mocks.Registered.Where(r => r.Type is Types.Command or Types.Copy))
         {
             var was = old[now.Name!];
-            Assert.Equal(Json(was.Inputs.GetValueOrDefault("triggers") ?? "none"), Json(now.Inputs.GetValueOrDefault("triggers") ?? "none"));
+            // verify.sh probes the token check on the DNS record's address, so a renumbered host re-runs it (a check)
+            // and uploads it anew; nothing else of a connection change reaches a trigger.
+            var probesTheAddress = change == "renumbered address" && Json(now.Inputs.GetValueOrDefault("create") ?? Json(now.Inputs.GetValueOrDefault("remotePath") ?? "")).Contains("verify.sh");
+            if (!probesTheAddress)
+                Assert.Equal(Json(was.Inputs.GetValueOrDefault("triggers") ?? "none"), Json(now.Inputs.GetValueOrDefault("triggers") ?? "none"));
             Assert.NotEqual(Json(was.Inputs["connection"]), Json(now.Inputs["connection"]));
             if (now.Type == Types.Copy)
             {
