@@ -1,4 +1,13 @@
-# The origin's own Prometheus, with the config and rules promtool passed above.
+# The origin's own Alertmanager and Prometheus, with the configs promtool and amtool passed above.
+# Alertmanager first, so the alerts of a restarted Prometheus have somewhere to go.
+systemctl enable --quiet prometheus-alertmanager.service
+if changed_any /etc/default/prometheus-alertmanager || ! systemctl is-active --quiet prometheus-alertmanager.service; then
+    systemctl restart prometheus-alertmanager.service
+elif changed_any /etc/prometheus/alertmanager.yml; then
+    # Alertmanager reloads its config on SIGHUP (https://prometheus.io/docs/alerting/0.25/configuration/).
+    systemctl kill --signal=HUP prometheus-alertmanager.service
+fi
+wait_for_tcp {{alertmanager_port}} 30
 systemctl enable --quiet prometheus.service
 if changed_any /etc/default/prometheus /etc/systemd/system/prometheus.service.d/origin.conf || ! systemctl is-active --quiet prometheus.service; then
     systemctl restart prometheus.service

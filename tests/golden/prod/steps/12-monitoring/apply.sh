@@ -22,7 +22,10 @@ place /etc/prometheus/origin-rules.yml 644 root root
 place /etc/origin-stack/monitoring/grafana-dashboard.json 644 root root
 place /etc/default/prometheus 644 root root
 place /etc/systemd/system/prometheus.service.d/origin.conf 644 root root
+place /etc/default/prometheus-alertmanager 644 root root
+place /etc/prometheus/alertmanager.yml 640 root prometheus
 promtool check config --lint=none /etc/prometheus/prometheus.yml > /dev/null
+amtool check-config /etc/prometheus/alertmanager.yml > /dev/null
 if units_changed; then systemctl daemon-reload; fi
 for exporter in prometheus-node-exporter prometheus-nginx-exporter prometheus-redis-exporter; do
     systemctl enable --quiet "$exporter.service"
@@ -43,7 +46,16 @@ wait_for_tcp 9121 15
 # One collection now, so the HLS metrics exist before the timer's first run; a failing collector fails the step.
 systemctl start origin-hls-metrics.service
 systemctl enable --quiet --now origin-hls-metrics.timer
-# The origin's own Prometheus, with the config and rules promtool passed above.
+# The origin's own Alertmanager and Prometheus, with the configs promtool and amtool passed above.
+# Alertmanager first, so the alerts of a restarted Prometheus have somewhere to go.
+systemctl enable --quiet prometheus-alertmanager.service
+if changed_any /etc/default/prometheus-alertmanager || ! systemctl is-active --quiet prometheus-alertmanager.service; then
+    systemctl restart prometheus-alertmanager.service
+elif changed_any /etc/prometheus/alertmanager.yml; then
+    # Alertmanager reloads its config on SIGHUP (https://prometheus.io/docs/alerting/0.25/configuration/).
+    systemctl kill --signal=HUP prometheus-alertmanager.service
+fi
+wait_for_tcp 9093 30
 systemctl enable --quiet prometheus.service
 if changed_any /etc/default/prometheus /etc/systemd/system/prometheus.service.d/origin.conf || ! systemctl is-active --quiet prometheus.service; then
     systemctl restart prometheus.service
