@@ -28,8 +28,8 @@ fi
 if [[ $(readlink "$install_dir/current" 2> /dev/null) != "releases/$release" ]]; then
     save "$install_dir/current"
     ln -sfn "releases/$release" "$install_dir/current.new"
+    changed_path "$install_dir/current"
     mv -T -f "$install_dir/current.new" "$install_dir/current"
-    CHANGED+=("$install_dir/current")
     log "switched to release $release"
 fi
 # Keep the newest three releases for a manual rollback.
