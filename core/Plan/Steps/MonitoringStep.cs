@@ -110,6 +110,11 @@ internal static class MonitoringStep
                     ? ["promtool check config --lint=none /etc/prometheus/prometheus.yml > /dev/null", $"amtool check-config {AlertRouting.ConfigPath} > /dev/null"]
                     : []),
                 ["exporters"] = names,
+                ["watch_password"] = Template.Lines(m.Redis.Enabled ? [$"watch {RedisStep.PasswordEnv}"] : []),
+                ["password_reader"] = Template.Lines(m.Redis.Enabled
+                    ? ["# The Redis exporter logs in with the password the redis step supplies: a rotation restarts it.",
+                       $"if [[ $exporter == prometheus-redis-exporter ]]; then reads+=({RedisStep.PasswordEnv}); fi"]
+                    : []),
                 ["disabled"] = Template.Words(Exporters(s).Where(e => !e.Settings.Enabled).Select(e => e.Package)),
                 ["wait"] = Template.Lines(enabled.Select(e => $"wait_for_tcp {e.Settings.Port} 15")),
                 ["prometheus"] = Template.Lines([Template.Render(local ? "monitoring/prometheus-local.sh" : "monitoring/prometheus-none.sh", local
@@ -120,7 +125,8 @@ internal static class MonitoringStep
             {
                 ["exporters"] = Template.Words(Packages(s)),
                 ["files"] = Template.Words(files.Select(f => f.Path)),
-            });
+            },
+            reads: m.Redis.Enabled ? [Supply.RedisPassword] : []);
     }
 
     /// <summary>The collector script and its timer.</summary>

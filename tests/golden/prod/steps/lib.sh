@@ -122,15 +122,22 @@ place() {
 
 # track PATH: a file installed from stdin by its supply script. Notes whether it changed since the
 # last successful run of this step, so the step restarts what reads it.
-track() {
-    local path=$1 sum record
-    record=$STATE/supplied/${1//\//%}
+track() { changed_since "$1" "$STATE/supplied/${1//\//%}"; }
+
+# watch PATH: a file another step supplies and this step's services read (the Redis password, for
+# the API and the exporter). Its own record per step: the supplying step's track has already
+# recorded the new content by the time this step runs.
+watch() { changed_since "$1" "$STATE/supplied/$STEP/${1//\//%}"; }
+
+# changed_since PATH RECORD: compare PATH's digest with the one RECORD holds from the last successful run.
+changed_since() {
+    local path=$1 record=$2 sum
     [[ -f $path ]] || die "$path has not been supplied yet"
     sum=$(sha256sum < "$path")
     sum=${sum%% *}
     if [[ -f $record && $(< "$record") == "$sum" ]]; then return 0; fi
     save "$record"
-    mkdir -p "$STATE/supplied"
+    mkdir -p "${record%/*}"
     # Pending before the record: a run killed after it would otherwise find the new sum and restart nothing.
     changed_path "$path"
     printf '%s\n' "$sum" > "$record"
@@ -250,6 +257,8 @@ finish_apply() {
 
 finish_revert() {
     clear_pending
+    # What this step's watch recorded: a new apply then takes every watched file up afresh.
+    rm -rf "$STATE/supplied/$STEP"
     rm -f "$STATE/applied/$STEP"
     log "reverted (${#CHANGED[@]} removed)"
 }

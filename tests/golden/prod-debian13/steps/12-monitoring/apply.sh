@@ -26,10 +26,14 @@ place /etc/default/prometheus-alertmanager 644 root root
 place /etc/prometheus/alertmanager.yml 640 root prometheus
 promtool check config --lint=none /etc/prometheus/prometheus.yml > /dev/null
 amtool check-config /etc/prometheus/alertmanager.yml > /dev/null
+watch /etc/origin-stack/redis-password.env
 if units_changed; then systemctl daemon-reload; fi
 for exporter in prometheus-node-exporter prometheus-nginx-exporter prometheus-redis-exporter; do
     systemctl enable --quiet "$exporter.service"
-    if changed_any "/etc/default/$exporter" "/etc/systemd/system/$exporter.service.d/origin.conf" || ! systemctl is-active --quiet "$exporter.service"; then
+    reads=("/etc/default/$exporter" "/etc/systemd/system/$exporter.service.d/origin.conf")
+    # The Redis exporter logs in with the password the redis step supplies: a rotation restarts it.
+    if [[ $exporter == prometheus-redis-exporter ]]; then reads+=(/etc/origin-stack/redis-password.env); fi
+    if changed_any "${reads[@]}" || ! systemctl is-active --quiet "$exporter.service"; then
         systemctl restart "$exporter.service"
     fi
 done

@@ -12,7 +12,8 @@ install_dir=/opt/streamapp
 unit=/etc/systemd/system/stream-api.service
 place "$unit" 644 root root
 place /etc/origin-stack/stream-api.env 644 root root
-[[ -f /etc/origin-stack/redis-password.env ]] || die "the redis step has not supplied the Redis password yet"
+# The API logs in to Redis with it: a rotated password restarts the API.
+watch /etc/origin-stack/redis-password.env
 
 # The app: a release directory per content hash, and an atomic switch of the "current" link.
 install -d -m 755 "$install_dir/releases"
