@@ -56,8 +56,10 @@ systemctl enable --quiet prometheus-alertmanager.service
 if changed_any /etc/default/prometheus-alertmanager || ! systemctl is-active --quiet prometheus-alertmanager.service; then
     systemctl restart prometheus-alertmanager.service
 elif changed_any /etc/prometheus/alertmanager.yml; then
-    # Alertmanager reloads its config on SIGHUP (https://prometheus.io/docs/alerting/0.25/configuration/).
-    systemctl kill --signal=HUP prometheus-alertmanager.service
+    # Debian's unit reloads with SIGHUP (ExecReload=/bin/kill -HUP $MAINPID), which Alertmanager takes
+    # as "read the config again" (https://prometheus.io/docs/alerting/0.25/configuration/); a unit
+    # without ExecReload would be restarted, which loses nothing Alertmanager keeps on disk.
+    systemctl reload-or-restart prometheus-alertmanager.service
 fi
 wait_for_tcp 9093 30
 systemctl enable --quiet prometheus.service
