@@ -20,6 +20,11 @@ internal static class MonitoringRules
             f.Error(Of("monitoring.alerts.stallFor"), $"at least collectInterval + prometheus.scrapeInterval ({m.CollectInterval.Seconds + m.Prometheus.ScrapeInterval.Seconds}s), or one late collection fires it", m.Alerts.StallFor.ToString());
         if (m.Prometheus.Retention.Seconds < 86400)
             f.Warn(Of("monitoring.prometheus.retention"), "less than a day: the dashboard cannot compare today with yesterday");
+        // Debian's node exporter leaves these mounts out of node_filesystem_* (its default
+        // --collector.filesystem.mount-points-exclude, prometheus-node-exporter --help): the tmpfs alert
+        // would never see an HLS directory there.
+        if (System.Text.RegularExpressions.Regex.IsMatch(s.Hls.Dir.Value, "^/(dev|proc|run|sys|mnt|media)($|/)"))
+            f.Warn(Of("hls.dir"), "under a mount Debian's node exporter does not report: the HLS tmpfs alert cannot fire");
         var am = m.Alertmanager;
         var email = am.Email;
         if (email.To is not null)

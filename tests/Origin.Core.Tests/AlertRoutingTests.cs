@@ -107,4 +107,11 @@ public class AlertRoutingTests
         Assert.Null(Plan.Steps.AlertRouting.HealthCheckUrl(Stacks.Valid("nginx.apiPrefix=/v1/")));
         Assert.Null(Plan.Steps.AlertRouting.HealthCheckUrl(Stacks.Valid("nginx.apiPrefix=null")));
     }
+
+    [Fact]
+    public void An_hls_dir_the_node_exporter_does_not_report_is_a_warning()
+    {
+        Assert.Contains("cannot fire", FindingsAssert.WarningAt(Stacks.Load("hls.dir=/run/hls"), "origin:hls.dir").ToString());
+        Assert.DoesNotContain(Stacks.Load().Findings.Warnings, w => w.Key == "origin:hls.dir");
+    }
 }
