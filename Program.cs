@@ -60,6 +60,8 @@ namespace Origin.Infra
                 ["publicHostname"] = edge.RecordName,
                 ["playlistUrlPattern"] = $"https://{edge.RecordName}{hls.UrlPrefix}<token>/{hls.PlaylistPrefix}<channel>.m3u8",
                 ["tmpfsSize"] = new Sizing(settings).TmpfsSize.ToString(),
+                // For a check from outside (README, Monitoring): the origin's own alerts die with the host.
+                ["healthCheckUrl"] = Plan.Steps.AlertRouting.HealthCheckUrl(settings),
                 ["capacityFindings"] = loaded.Findings.Warnings.Where(f => f.Key.StartsWith(ConfigKeys.Of("capacity."), StringComparison.Ordinal))
                     .Select(f => f.ToString()).ToList(),
             };

@@ -23,16 +23,18 @@ internal static class Converge
         Resource after = host;
         foreach (var step in plan.Steps)
         {
+            Output<string> ValueOf(Supply supply) => supply switch
+            {
+                Supply.RedisPassword => redisPassword,
+                Supply.TokenKeys => tokenKeys,
+                Supply.OriginCertificate => certificate ?? throw new InvalidOperationException($"the {step.Name} step needs the origin certificate before the host has requested it"),
+                _ => throw new ArgumentOutOfRangeException(nameof(supply), supply, "no deploy-time value for this supply"),
+            };
             var hostStep = new HostStep(step, new HostStepArgs(
                 host.Connection,
                 host.ConfirmConnection,
-                file => file.Supply switch
-                {
-                    Supply.RedisPassword => redisPassword.Apply(file.Render),
-                    Supply.TokenKeys => tokenKeys.Apply(file.Render),
-                    Supply.OriginCertificate => (certificate ?? throw new InvalidOperationException($"the {step.Name} step needs the origin certificate before the host has requested it")).Apply(file.Render),
-                    _ => throw new ArgumentOutOfRangeException(nameof(file), file.Supply, "no deploy-time value for this supply"),
-                },
+                file => ValueOf(file.Supply).Apply(file.Render),
+                ValueOf,
                 step.Inputs.Contains(PlanInput.AppDirectory) ? app ?? throw new InvalidOperationException($"the {step.Name} step needs the app directory") : null,
                 step.Supplied.Any(f => f.Supply == Supply.TokenKeys) ? [after, .. zone.TokenRulesets] : [after],
                 run, host.Incarnation), options);

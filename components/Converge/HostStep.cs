@@ -9,12 +9,14 @@ internal sealed record StreamApp(string Directory, string Hash);
 
 /// <summary>What a step needs besides its plan.</summary>
 /// <param name="Supply">The deploy-time content of one of the step's supplied files.</param>
+/// <param name="Value">The deploy-time value of a supply, for the digests of what the step reads (<see cref="Step.Reads"/>).</param>
 /// <param name="App">The app to upload, for the step that releases it.</param>
 /// <param name="After">What must be done before the step starts: the previous step, or the host, and the edge's token rulesets before the keys change.</param>
 /// <param name="ConfirmConnection">The connection of a confirm command: a short dial budget (<see cref="DialBudget.Confirm"/>).</param>
 /// <param name="Run">Unique to this run of the program: written into the updates that must run on every `up` (a committing step's apply and confirm).</param>
 /// <param name="Incarnation">The host's incarnation, in every resource's triggers and the resource each is deleted with.</param>
-internal sealed record HostStepArgs(Remote.Inputs.ConnectionArgs Connection, Remote.Inputs.ConnectionArgs ConfirmConnection, Func<SuppliedFile, Output<string>> Supply, StreamApp? App, IReadOnlyList<Resource> After, string Run, HostIncarnation Incarnation);
+internal sealed record HostStepArgs(Remote.Inputs.ConnectionArgs Connection, Remote.Inputs.ConnectionArgs ConfirmConnection, Func<SuppliedFile, Output<string>> Supply,
+    Func<Supply, Output<string>> Value, StreamApp? App, IReadOnlyList<Resource> After, string Run, HostIncarnation Incarnation);
 
 /// <summary>
 /// One step of the host plan, converged over SSH: its files and scripts staged, its supplied files
@@ -85,8 +87,11 @@ internal sealed class HostStep : ComponentResource
             }, options);
         }).ToList<Resource>();
 
-        // Besides the content hash, the digests of the supplied contents (secret when the content is) and the app.
-        var digests = supplied.Select(s => s.Content.Apply(Digest.Sha256)).ToList();
+        // Besides the content hash, the digests of the supplied contents (secret when the content is), of
+        // the values the step reads from other steps' supplies (a rotated Redis password re-applies every
+        // consumer: Step.GenerationFor, in the same order), and the app. A digest of a secret stays secret.
+        var digests = supplied.Select(s => s.Content.Apply(Digest.Sha256))
+            .Concat(step.Reads.Select(r => Output.CreateSecret(args.Value(r)).Apply(Digest.Sha256))).ToList();
         var before = new List<Resource>(args.After);
         before.AddRange(staged);
         before.AddRange(supplies);

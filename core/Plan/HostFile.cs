@@ -26,12 +26,7 @@ public enum Supply
 public sealed record SuppliedFile(string Name, string Path, string Mode, string Owner, string Group, Supply Supply, string Template, string InstallScript)
 {
     /// <summary>The file's content for the given deploy-time values. Throws if a value fails its check.</summary>
-    public string Render(Supplies values) => Render(Supply switch
-    {
-        Supply.RedisPassword => values.RedisPassword,
-        Supply.TokenKeys => values.TokenKeys,
-        _ => values.OriginCertificatePem,
-    });
+    public string Render(Supplies values) => Render(values.Of(Supply));
 
     /// <summary>
     /// The file's content for the deploy-time value of its <see cref="Supply"/> alone. The Pulumi layer

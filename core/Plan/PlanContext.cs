@@ -38,8 +38,8 @@ internal sealed class PlanContext(OriginSettings settings, DeployInputs inputs)
     public static Step Step(
         string name, string summary, IReadOnlyList<HostFile> files, Dictionary<string, Slot> applyValues, Dictionary<string, Slot> revertValues,
         IReadOnlyList<SuppliedFile>? supplied = null, string? confirm = null, IReadOnlyList<PlanInput>? inputs = null,
-        int budgetSeconds = Plan.Step.DefaultBudgetSeconds) =>
-        new(name, summary, files, supplied ?? [], Library, Script(name, "apply", summary, applyValues), Script(name, "revert", summary, revertValues), confirm, inputs ?? [], budgetSeconds);
+        int budgetSeconds = Plan.Step.DefaultBudgetSeconds, IReadOnlyList<Supply>? reads = null) =>
+        new(name, summary, files, supplied ?? [], Library, Script(name, "apply", summary, applyValues), Script(name, "revert", summary, revertValues), confirm, inputs ?? [], budgetSeconds, Reads: reads);
 
     /// <summary>The functions every step script sources (files/lib/step.sh).</summary>
     public static readonly string Library = Template.Read("lib/step.sh");

@@ -32,8 +32,16 @@ public sealed record Step(
     string? ConfirmScript,
     IReadOnlyList<PlanInput> Inputs,
     int BudgetSeconds = Step.DefaultBudgetSeconds,
-    string? StdoutFile = null)
+    string? StdoutFile = null,
+    IReadOnlyList<Supply>? Reads = null)
 {
+    /// <summary>
+    /// Deploy-time values another step supplies that this step's services read (the API and the Redis
+    /// exporter log in with the Redis password the redis step installs): the step re-applies, and
+    /// restarts them, when one changes. Its generation carries each value's digest, never the value.
+    /// </summary>
+    public IReadOnlyList<Supply> Reads { get; init; } = Reads ?? [];
+
     public const string StateDir = "/var/lib/origin-stack";
 
     /// <summary>
@@ -157,6 +165,13 @@ public sealed record Step(
         $"|| {{ s=$?; if [ $s -eq 124 ] || [ $s -eq 137 ]; then echo '{what}: stopped after its budget of {seconds} s' >&2; fi; exit $s; }}";
 
     /// <summary>The generation of a step applied for its content and these further digests (supplied content, the app): its content hash when there are none.</summary>
+    /// <summary>
+    /// The generation for these deploy-time values: the digests of its supplied files' contents, then
+    /// of each value it <see cref="Reads"/>, in that order (HostStep builds the same list from Outputs).
+    /// </summary>
+    public string GenerationFor(Supplies values) =>
+        Generation(ContentHash, [.. Supplied.Select(f => Digest.Sha256(f.Render(values))), .. Reads.Select(r => Digest.Sha256(values.Of(r)))]);
+
     public static string Generation(string contentHash, IReadOnlyList<string> digests) =>
         digests.Count == 0 ? contentHash : Digest.Sha256(string.Join('\n', digests.Prepend(contentHash)));
 

@@ -8,6 +8,14 @@ namespace Origin.Plan;
 /// <param name="TokenKeys">The viewer-token keys, one a line, the current one first (<see cref="JoinTokenKeys"/>).</param>
 public sealed partial record Supplies(string RedisPassword, string OriginCertificatePem, string TokenKeys)
 {
+    /// <summary>The deploy-time value of a supply.</summary>
+    public string Of(Supply supply) => supply switch
+    {
+        Supply.RedisPassword => RedisPassword,
+        Supply.TokenKeys => TokenKeys,
+        _ => OriginCertificatePem,
+    };
+
     /// <summary>The keys file's content: the key tokens are issued with, then the previous one while a rotation lasts.</summary>
     public static string JoinTokenKeys(string current, string? previous) => current + "\n" + (previous is null ? "" : previous + "\n");
 

@@ -41,6 +41,37 @@ public sealed record MonitoringSettings
 
     [Doc("Alert thresholds, as shares of what the settings configure.")]
     public AlertSettings Alerts { get; init; } = new();
+
+    [Doc("Where the local Prometheus's alerts go (mode local): Debian's Alertmanager on the origin, to a webhook and/or e-mail. With mode none, your Prometheus's Alertmanager routes them.")]
+    public AlertmanagerSettings Alertmanager { get; init; } = new();
+}
+
+public sealed record AlertmanagerSettings
+{
+    [Doc("Port of the local Alertmanager, on 127.0.0.1 only: the local Prometheus sends its alerts there.")]
+    [Range(1024, 65535)]
+    public int Port { get; init; } = 9093;
+
+    [Doc("Alertmanager posts every alert (firing and resolved) to this URL as JSON (its webhook format, version 4). It is written into the host's alertmanager.yml: a URL that is itself the credential (a chat service's incoming-webhook URL) is as secret as that file.")]
+    public WebhookUrl? WebhookUrl { get; init; }
+
+    [Doc("Alert mail, sent when email.to is set.")]
+    public AlertEmailSettings Email { get; init; } = new();
+}
+
+public sealed record AlertEmailSettings
+{
+    [Doc("Who gets the alert mail.")]
+    public EmailAddress? To { get; init; }
+
+    [Doc("The mail's From: address (required with to).")]
+    public EmailAddress? From { get; init; }
+
+    [Doc("The SMTP relay Alertmanager hands the mail to, as host:port (required with to). It must accept the origin's mail without authentication (by its address, or a local MTA).")]
+    public SmtpRelay? Smarthost { get; init; }
+
+    [Doc("Refuse to send unless the relay offers STARTTLS.")]
+    public bool RequireTls { get; init; } = true;
 }
 
 public sealed record ExporterSettings

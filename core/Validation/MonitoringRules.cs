@@ -20,8 +20,24 @@ internal static class MonitoringRules
             f.Error(Of("monitoring.alerts.stallFor"), $"at least collectInterval + prometheus.scrapeInterval ({m.CollectInterval.Seconds + m.Prometheus.ScrapeInterval.Seconds}s), or one late collection fires it", m.Alerts.StallFor.ToString());
         if (m.Prometheus.Retention.Seconds < 86400)
             f.Warn(Of("monitoring.prometheus.retention"), "less than a day: the dashboard cannot compare today with yesterday");
+        // Debian's node exporter leaves these mounts out of node_filesystem_* (its default
+        // --collector.filesystem.mount-points-exclude, prometheus-node-exporter --help): the tmpfs alert
+        // would never see an HLS directory there.
+        if (System.Text.RegularExpressions.Regex.IsMatch(s.Hls.Dir.Value, "^/(dev|proc|run|sys|mnt|media)($|/)"))
+            f.Warn(Of("hls.dir"), "under a mount Debian's node exporter does not report: the HLS tmpfs alert cannot fire");
+        var am = m.Alertmanager;
+        var email = am.Email;
+        if (email.To is not null)
+        {
+            if (email.From is null) f.Error(Of("monitoring.alertmanager.email.from"), "the alert mail's From: address (email.to is set)", "nothing");
+            if (email.Smarthost is null) f.Error(Of("monitoring.alertmanager.email.smarthost"), "the SMTP relay as host:port (email.to is set)", "nothing");
+        }
+        if (m.Prometheus.Mode == PrometheusMode.Local && am.WebhookUrl is null && email.To is null)
+            f.Warn(Of("monitoring.alertmanager"), "no receiver (webhookUrl or email.to): the alerts fire on the origin and reach no one");
         if (m.Prometheus.Mode == PrometheusMode.None)
         {
+            if (am.WebhookUrl is not null || email.To is not null)
+                f.Warn(Of("monitoring.alertmanager"), "receivers set with prometheus.mode none: no Alertmanager runs on the origin; route the handed-over rules through your own");
             if (m.Prometheus.TargetAddress is null && (s.Host.Mode == HostMode.Hcloud || s.Host.Dedicated.Address is null))
                 f.Error(Of("monitoring.prometheus.targetAddress"), "the address your Prometheus scrapes the origin at (mode none; an hcloud server's address is only known once it exists)", "nothing");
             if (m.Exposure == ExporterExposure.Loopback)

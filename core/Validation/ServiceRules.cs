@@ -56,7 +56,11 @@ internal static class ServiceRules
         };
         foreach (var (name, e) in new[] { ("node", s.Monitoring.Node), ("nginx", s.Monitoring.Nginx), ("redis", s.Monitoring.Redis) })
             if (e.Enabled) ports.Add((e.Port, $"monitoring.{name}.port"));
-        if (s.Monitoring.Prometheus.Mode == PrometheusMode.Local) ports.Add((s.Monitoring.Prometheus.Port, "monitoring.prometheus.port"));
+        if (s.Monitoring.Prometheus.Mode == PrometheusMode.Local)
+        {
+            ports.Add((s.Monitoring.Prometheus.Port, "monitoring.prometheus.port"));
+            ports.Add((s.Monitoring.Alertmanager.Port, "monitoring.alertmanager.port"));
+        }
         foreach (var clash in ports.GroupBy(p => p.Port).Where(g => g.Count() > 1))
             f.Error(Of(clash.Last().Key), $"a port no other service uses ({string.Join(", ", clash.Select(c => c.Key))} all use it)", clash.Key.ToString());
     }

@@ -220,3 +220,36 @@ public sealed partial record CloudflareId(string Value) : IConfigValue<Cloudflar
         (value = Pattern().IsMatch(text) ? new CloudflareId(text) : null) is not null;
     public override string ToString() => Value;
 }
+
+/// <summary>
+/// The URL Alertmanager posts its webhook notifications to. Written into alertmanager.yml as a quoted
+/// string: no quote, backslash, space or control character can pass, so it cannot leave its string.
+/// </summary>
+public sealed partial record WebhookUrl(string Value) : IConfigValue<WebhookUrl>
+{
+    public static string Expected => "an http(s) URL such as https://alerts.example.net/hook: a host name, an optional port, a path and query of [A-Za-z0-9._~%/+=&?:-]";
+    [GeneratedRegex(@"^https?://[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:[0-9]{1,5})?(/[A-Za-z0-9._~%/+=&?:-]{0,1000})?$")] private static partial Regex Pattern();
+    public static bool TryParse(string text, [NotNullWhen(true)] out WebhookUrl? value) =>
+        (value = Pattern().IsMatch(text) ? new WebhookUrl(text) : null) is not null;
+    public override string ToString() => Value;
+}
+
+/// <summary>An e-mail address as alert mail's To: or From:, without a display name.</summary>
+public sealed partial record EmailAddress(string Value) : IConfigValue<EmailAddress>
+{
+    public static string Expected => "an e-mail address such as oncall@example.net (no display name)";
+    [GeneratedRegex(@"^[A-Za-z0-9._%+-]{1,64}@[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$")] private static partial Regex Pattern();
+    public static bool TryParse(string text, [NotNullWhen(true)] out EmailAddress? value) =>
+        (value = Pattern().IsMatch(text) ? new EmailAddress(text) : null) is not null;
+    public override string ToString() => Value;
+}
+
+/// <summary>An SMTP relay as host:port, such as mail.example.net:587.</summary>
+public sealed partial record SmtpRelay(string Value) : IConfigValue<SmtpRelay>
+{
+    public static string Expected => "an SMTP relay as host:port, such as mail.example.net:587";
+    [GeneratedRegex(@"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?:[0-9]{1,5}$")] private static partial Regex Pattern();
+    public static bool TryParse(string text, [NotNullWhen(true)] out SmtpRelay? value) =>
+        (value = Pattern().IsMatch(text) ? new SmtpRelay(text) : null) is not null;
+    public override string ToString() => Value;
+}

@@ -1,9 +1,12 @@
 {{place}}
 {{check}}
+{{watch_password}}
 if units_changed; then systemctl daemon-reload; fi
 for exporter in {{exporters}}; do
     systemctl enable --quiet "$exporter.service"
-    if changed_any "/etc/default/$exporter" "/etc/systemd/system/$exporter.service.d/origin.conf" || ! systemctl is-active --quiet "$exporter.service"; then
+    reads=("/etc/default/$exporter" "/etc/systemd/system/$exporter.service.d/origin.conf")
+    {{password_reader}}
+    if changed_any "${reads[@]}" || ! systemctl is-active --quiet "$exporter.service"; then
         systemctl restart "$exporter.service"
     fi
 done

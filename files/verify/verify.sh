@@ -22,6 +22,9 @@ kernel_param() { [[ $(sysctl -n "$1" | tr -s '\t ' '  ') == "$2" ]]; }
 tmpfs_size_kib() { [[ $(findmnt -n -o FSTYPE --mountpoint "$1") == tmpfs && $(findmnt -n -o OPTIONS --mountpoint "$1") == *"size=$2k"* ]]; }
 http_status() { local want=$1; shift; [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$@") == "$want" ]]; }
 nft_table() { nft list table "$@"; }
+# metric_is URL NAME VALUE: the exporter at URL publishes NAME (no labels) with VALUE. grep reads
+# the whole page (no -q): a grep that quits early would fail curl with SIGPIPE, and pipefail the check.
+metric_is() { curl -s --max-time 20 "$1" | grep -x "$2 $3"; }
 
 # Every nginx worker's open-file limit is what was configured: a failed setrlimit is only an
 # alert in the error log, and nginx keeps running with the old limit (AUDIT-NOTES #8).

@@ -4,12 +4,13 @@ using Origin.Settings;
 namespace Origin.Box;
 
 /// <summary>Free loopback ports that stand for the host's ports.</summary>
-public sealed record BoxPorts(int Http, int Https, int Status, int Api, int Redis, int NodeExporter, int NginxExporter, int RedisExporter, int Prometheus)
+/// <param name="Alertmanager">Where the box's Prometheus sends its alerts: no Alertmanager listens there, and none of another process on this machine gets them.</param>
+public sealed record BoxPorts(int Http, int Https, int Status, int Api, int Redis, int NodeExporter, int NginxExporter, int RedisExporter, int Prometheus, int Alertmanager)
 {
     public static BoxPorts Pick()
     {
-        var p = LoopbackPorts.Pick(9);
-        return new BoxPorts(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]);
+        var p = LoopbackPorts.Pick(10);
+        return new BoxPorts(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9]);
     }
 }
 
@@ -69,6 +70,7 @@ public sealed partial class Relocation(IReadOnlyList<RelocationRule> rules, stri
             new("port", $"127.0.0.1:{s.Monitoring.Nginx.Port}", $"127.0.0.1:{ports.NginxExporter}"),
             new("port", $"127.0.0.1:{s.Monitoring.Redis.Port}", $"127.0.0.1:{ports.RedisExporter}"),
             new("port", $"127.0.0.1:{s.Monitoring.Prometheus.Port}", $"127.0.0.1:{ports.Prometheus}"),
+            new("port", $"127.0.0.1:{s.Monitoring.Alertmanager.Port}", $"127.0.0.1:{ports.Alertmanager}"),
             // The exporters name what they scrape as URLs.
             new("port", $"redis://127.0.0.1:{s.Redis.Port}", $"redis://127.0.0.1:{ports.Redis}"),
             new("port", $"http://127.0.0.1:{s.Nginx.StatusPort}", $"http://127.0.0.1:{ports.Status}"),

@@ -113,7 +113,10 @@ public class AlertRuleTests
         // A stalled playlist ages one scrape interval per sample, from just over the threshold.
         var aging = new Phase(stall + 1, iv);
         string AgeAt(long at) => HumanizeDuration(stall + 1 + (at - start));
+        var tmpfs = (double)z.TmpfsSize.Bytes;
         var tmpfsLimit = AlertRules.Share(z.TmpfsSize.Bytes, a.TmpfsPercent);
+        var hlsMount = $"device=\"tmpfs\",fstype=\"tmpfs\",mountpoint=\"{s.Hls.Dir.Value}\"";
+        const string rootMount = "device=\"/dev/md2\",fstype=\"ext4\",mountpoint=\"/\"";
         var nginxFds = AlertRules.Share(s.Nginx.RlimitNofile, a.NofilePercent);
         var egressBytesPerStep = s.Host.NicMbps * 1_000_000L / 8 * iv;
         var redisLimit = AlertRules.Share(s.Redis.Maxmemory.Bytes, a.RedisMemoryPercent);
@@ -136,8 +139,15 @@ public class AlertRuleTests
                 new(Series("origin_hls_ffmpeg_up", "origin-node", "channel=\"8\""), Flat(1), Flat(0), Flat(1)),
             ], Labels("origin-node", ("channel", "8")), at => $"Channel 8: nginx serves a playlist {AgeAt(at)} old that no FFmpeg writes", a.StallFor.Seconds, 0),
             new("OriginHlsTmpfsFilling", "warning",
-                [new(Series("origin_hls_dir_bytes", "origin-node"), Flat(tmpfsLimit / 2), Flat(tmpfsLimit + (1 << 20)), Flat(tmpfsLimit / 2))],
-                Labels("origin-node"), _ => $"The HLS tmpfs holds {Humanize1024(tmpfsLimit + (1 << 20))}B, over {a.TmpfsPercent}% of its {z.TmpfsSize}", 300, 0),
+            [
+                // In use is size - avail: what statfs counts, deleted segments still held open included.
+                new(Series("node_filesystem_size_bytes", "origin-node", hlsMount), Flat(tmpfs), Flat(tmpfs), Flat(tmpfs)),
+                new(Series("node_filesystem_avail_bytes", "origin-node", hlsMount), Flat(tmpfs - tmpfsLimit / 2), Flat(tmpfs - tmpfsLimit - (1 << 20)), Flat(tmpfs - tmpfsLimit / 2)),
+                // Another filesystem full all along is not the HLS tmpfs.
+                new(Series("node_filesystem_size_bytes", "origin-node", rootMount), Flat(1e10), Flat(1e10), Flat(1e10)),
+                new(Series("node_filesystem_avail_bytes", "origin-node", rootMount), Flat(0), Flat(0), Flat(0)),
+            ], Labels("origin-node", ("device", "tmpfs"), ("fstype", "tmpfs"), ("mountpoint", s.Hls.Dir.Value)),
+                _ => $"The HLS tmpfs has {Humanize1024(tmpfsLimit + (1 << 20))}B in use, over {a.TmpfsPercent}% of its {z.TmpfsSize}", 300, 0),
             new("OriginHlsCollectorStale", "warning",
                 // Healthy: the timestamp keeps up with time(); failing: it stays at the last run's.
                 [new(Series("origin_hls_collector_last_run_timestamp_seconds", "origin-node"), new(0, iv, Clock: true), Flat(start), new(null, iv, Clock: true))],
@@ -163,6 +173,19 @@ public class AlertRuleTests
             new("OriginRedisNearMaxmemory", "critical",
                 [new(Series("redis_memory_used_bytes", "origin-redis"), Flat(redisLimit / 2), Flat(redisLimit + (1 << 20)), Flat(redisLimit / 2))],
                 Labels("origin-redis"), _ => $"Redis uses {Humanize1024(redisLimit + (1 << 20))}B, over {a.RedisMemoryPercent}% of maxmemory {s.Redis.Maxmemory}", 300, 0),
+            new("OriginServiceDown", "critical",
+            [
+                new(Series("node_systemd_unit_state", "origin-node", "name=\"stream-api.service\",state=\"active\",type=\"simple\""), Flat(1), Flat(0), Flat(1)),
+                // A unit the stack does not run, inactive all along, is none of its business.
+                new(Series("node_systemd_unit_state", "origin-node", "name=\"apache2.service\",state=\"active\",type=\"forking\""), Flat(0), Flat(0), Flat(0)),
+            ], Labels("origin-node", ("name", "stream-api.service"), ("state", "active"), ("type", "simple")), _ => "stream-api.service is not active on the origin", 60, 0),
+            new("OriginNginxDown", "critical",
+                // The exporter still answers (up stays 1): only nginx_up says nginx is gone.
+                [new(Series("nginx_up", "origin-nginx"), Flat(1), Flat(0), Flat(1)), new(Series("up", "origin-nginx"), Flat(1), Flat(1), Flat(1))],
+                Labels("origin-nginx"), _ => "nginx does not answer its exporter on the origin", 60, 0),
+            new("OriginRedisDown", "critical",
+                [new(Series("redis_up", "origin-redis"), Flat(1), Flat(0), Flat(1)), new(Series("up", "origin-redis"), Flat(1), Flat(1), Flat(1))],
+                Labels("origin-redis"), _ => "Redis does not answer its exporter on the origin", 60, 0),
             new("OriginExporterDown", "warning",
                 [new(Series("up", "origin-nginx"), Flat(1), Flat(0), Flat(1))],
                 Labels("origin-nginx"), _ => $"Prometheus cannot scrape origin-nginx ({Instance})", 120, 0),

@@ -91,7 +91,8 @@ public partial class MonitoringPlanTests
         Assert.DoesNotContain("job_name: prometheus", config);
         Assert.DoesNotContain(plan.Files, f => f.Path.StartsWith("/etc/prometheus/", StringComparison.Ordinal) || f.Path == "/etc/default/prometheus");
         Assert.DoesNotContain("prometheus ", Stacks.ProdPlan("monitoring.prometheus.mode=none")["packages"].ApplyScript.Split('\n').Single(l => l.Contains("ensure_packages")) + " ");
-        Assert.Contains("systemctl disable --now --quiet prometheus.service", plan["monitoring"].ApplyScript);
+        Assert.Contains("for service in prometheus.service prometheus-alertmanager.service; do", plan["monitoring"].ApplyScript);
+        Assert.Contains("systemctl disable --now --quiet \"$service\"", plan["monitoring"].ApplyScript);
         Assert.Contains("targets: [\"[2001:db8::7]:9100\"]",
             Content(Stacks.ProdPlan("monitoring.prometheus={mode: none, targetAddress: \"2001:db8::7\"}"), "/etc/origin-stack/monitoring/prometheus.yml"));
 

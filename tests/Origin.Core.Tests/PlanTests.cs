@@ -157,6 +157,29 @@ public class PlanTests
         Assert.All(PlanBundle.Files(Prod).Values, text => Assert.DoesNotContain("0123456789abcdefXYZ", text));
     }
 
+    /// <summary>
+    /// A rotated secret reaches everything that logs in with it: every step whose files or scripts name a
+    /// file rendered with the Redis password (its services read it) gets a new generation, and so
+    /// re-applies, with nothing but the password changed; every other step keeps its own.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_new_redis_password_gives_every_step_that_reads_it_a_new_generation_and_no_other(bool withoutRedisExporter)
+    {
+        var plan = withoutRedisExporter ? Stacks.ProdPlan("monitoring.redis.enabled=false") : Stacks.ProdPlan();
+        Supplies With(string password) => new(password, "-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n", Supplies.JoinTokenKeys("current-token-key-0123456789abcdef", null));
+        var passwordFiles = plan.Steps.SelectMany(s => s.Supplied).Where(f => f.Supply == Supply.RedisPassword).Select(f => f.Path).ToList();
+        var readers = plan.Steps.Where(s => s.Supplied.Any(f => f.Supply == Supply.RedisPassword)
+            || s.StagedFiles().Any(f => passwordFiles.Any(p => f.Content.Contains(p, StringComparison.Ordinal)))).Select(s => s.Name).ToList();
+
+        var changed = plan.Steps.Where(s => s.GenerationFor(With("first-Redis-passw0rd")) != s.GenerationFor(With("second-Redis-passw0rd"))).Select(s => s.Name).ToList();
+
+        Assert.Equal(readers, changed);
+        Assert.Contains("stream-service", changed);
+        Assert.Equal(!withoutRedisExporter, changed.Contains("monitoring"));
+    }
+
     [Fact]
     public void Every_apply_command_carries_its_hash_for_the_revert_guard()
     {

@@ -12,12 +12,23 @@ internal sealed class StepSandbox : IDisposable
 {
     private readonly TempDir _root = new();
 
-    /// <summary>The host directories the firewall step touches, each moved to the same path under the root.</summary>
-    private static readonly string[] Moved = [Step.StateDir, "/etc/origin-stack", "/etc/systemd/system"];
+    /// <summary>The host paths the sandboxed steps touch (firewall, nginx-config, the packages library), each moved to the same path under the root.</summary>
+    private static readonly string[] Moved =
+    [
+        Step.StateDir, "/etc/origin-stack", "/etc/systemd/system",
+        "/opt/nginx", "/etc/logrotate.d", "/var/log/nginx", "/var/cache/nginx", "/usr/sbin/policy-rc.d",
+    ];
+
+    /// <summary>Stands in for nginx's port 80, which wait_for_tcp waits on: the sandbox cannot take the host's.</summary>
+    private readonly System.Net.Sockets.TcpListener _http = new(System.Net.IPAddress.Loopback, 0);
 
     public string Fake => _root["fake"];
 
-    public StepSandbox() => Directory.CreateDirectory(Fake);
+    public StepSandbox()
+    {
+        Directory.CreateDirectory(Fake);
+        _http.Start();
+    }
 
     /// <summary>A host path as the sandbox has it.</summary>
     public string this[string hostPath] => _root[hostPath];
@@ -25,6 +36,7 @@ internal sealed class StepSandbox : IDisposable
     public string Relocate(string text)
     {
         foreach (var dir in Moved) text = text.Replace(dir, _root[dir], StringComparison.Ordinal);
+        text = text.Replace("wait_for_tcp 80 ", $"wait_for_tcp {((System.Net.IPEndPoint)_http.LocalEndpoint).Port} ", StringComparison.Ordinal);
         // The rollback names nft by its full path, as a transient unit has no PATH of the converge's.
         return text.Replace("/usr/sbin/nft", "nft", StringComparison.Ordinal);
     }
@@ -81,5 +93,21 @@ internal sealed class StepSandbox : IDisposable
     /// <summary>What the fake nft has loaded, or null for no origin table.</summary>
     public string? Live => File.Exists(Path.Combine(Fake, "live.nft")) ? File.ReadAllText(Path.Combine(Fake, "live.nft")) : null;
 
-    public void Dispose() => _root.Dispose();
+    /// <summary>The services' calls to systemctl, one a line, since the last <see cref="ForgetCalls"/>.</summary>
+    public IReadOnlyList<string> SystemctlCalls => File.Exists(Path.Combine(Fake, "systemctl.log")) ? File.ReadAllLines(Path.Combine(Fake, "systemctl.log")) : [];
+
+    public void ForgetCalls() => File.Delete(Path.Combine(Fake, "systemctl.log"));
+
+    /// <summary>Writes a file at a host path as the sandbox has it (a supplied file, a binary).</summary>
+    public void Put(string hostPath, string content, string mode = "644")
+    {
+        _root.Write(Relocate(hostPath)[_root.Path.Length..], content);
+        Tool.Succeed("chmod", mode, this[hostPath]);
+    }
+
+    public void Dispose()
+    {
+        _http.Stop();
+        _root.Dispose();
+    }
 }

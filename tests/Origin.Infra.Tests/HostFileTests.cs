@@ -41,8 +41,11 @@ public sealed class HostFileTests
             var generation = create["ORIGIN_STEP_HASH=".Length..create.IndexOf(' ')];
             Assert.Equal(step.ApplyCommandFor(generation), create);
             Assert.Equal(step.RevertCommandFor(generation), apply["delete"]);
-            if (step.Supplied.Count == 0 && !step.Inputs.Contains(PlanInput.AppDirectory)) Assert.Equal(step.ApplyCommand, create);
+            if (step.Supplied.Count == 0 && step.Reads.Count == 0 && !step.Inputs.Contains(PlanInput.AppDirectory)) Assert.Equal(step.ApplyCommand, create);
             else Assert.NotEqual(step.ContentHash, generation);
+            // The program's generation is the core's for the same values (a step with an app adds its hash).
+            if (!step.Inputs.Contains(PlanInput.AppDirectory))
+                Assert.Equal(step.GenerationFor(new Supplies(StackFile.TestRedisPassword, OriginMocks.Certificate, Supplies.JoinTokenKeys(StackFile.TestTokenSecret, null))), generation);
             Assert.Equal(false, apply["addPreviousOutputInEnv"]);
             Assert.Equal("stderr", apply["logging"]);
             foreach (var file in step.Supplied)

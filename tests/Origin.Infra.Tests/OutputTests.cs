@@ -15,6 +15,7 @@ public sealed class OutputTests
         Assert.Equal("65.108.235.165", await StackRun.Value((Output<string>)outputs["originAddress"]!));
         Assert.Equal("live.example.com", outputs["publicHostname"]);
         Assert.Equal("https://live.example.com/live/<token>/stream_<channel>.m3u8", outputs["playlistUrlPattern"]);
+        Assert.Equal("https://live.example.com/api/health", outputs["healthCheckUrl"]);
         Assert.Equal(new Capacity.Sizing(StackFile.Prod.Settings).TmpfsSize.ToString(), outputs["tmpfsSize"]);
         // 1000 viewers at 4 Mbit/s exceed the 1 Gbit/s port: the edge must carry them (AUDIT-NOTES #15); and 50
         // channels fetched by 3 upper tiers for 2 Origin headers (one site's players and native ones) exceed it too.

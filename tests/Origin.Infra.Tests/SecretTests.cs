@@ -54,7 +54,7 @@ public sealed class SecretTests
         foreach (var value in run.Outputs.Values)
             exports.Add(value is Output<string> output ? await StackRun.Value(output) : StackRun.Json(value!));
 
-        Assert.Equal(5, exports.Count);
+        Assert.Equal(6, exports.Count);
         Assert.DoesNotContain(exports, e => e.Contains(StackFile.TestRedisPassword) || e.Contains(StackFile.TestTokenSecret) || e.Contains("PRIVATE KEY"));
     }
 }

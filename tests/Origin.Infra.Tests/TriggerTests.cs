@@ -15,23 +15,27 @@ public sealed class TriggerTests
     }
 
     [Fact]
-    public async Task A_new_redis_password_changes_the_redis_triggers_and_the_verification_only()
+    public async Task A_new_redis_password_changes_the_triggers_of_redis_every_step_that_logs_in_to_it_and_the_verification_only()
     {
         var before = await Triggers(StackFile.Prod);
         var after = await Triggers(StackFile.Prod with { RedisPassword = "another-Redis-passw0rd-2" });
 
-        Assert.Equal(["redis/apply", "verify"], Changed(before, after));
+        // The API and the Redis exporter (monitoring) read it: both re-apply, and restart, with it.
+        Assert.Equal(["monitoring/apply", "redis/apply", "stream-service/apply", "verify"], Changed(before, after));
     }
 
     [Fact]
     public async Task A_new_redis_password_gives_the_redis_commands_a_new_generation_so_the_old_revert_stands_down()
     {
         // pulumi-command runs the new apply before the replaced command's delete: that revert must see a newer apply.
-        var before = (await StackRun.RunAsync(StackFile.Prod)).Inputs(Types.Command, "redis/apply");
-        var after = (await StackRun.RunAsync(StackFile.Prod with { RedisPassword = "another-Redis-passw0rd-2" })).Inputs(Types.Command, "redis/apply");
+        var before = await StackRun.RunAsync(StackFile.Prod);
+        var after = await StackRun.RunAsync(StackFile.Prod with { RedisPassword = "another-Redis-passw0rd-2" });
 
-        Assert.NotEqual(before["create"], after["create"]);
-        Assert.NotEqual(before["delete"], after["delete"]);
+        foreach (var command in new[] { "redis/apply", "stream-service/apply", "monitoring/apply" })
+        {
+            Assert.NotEqual(before.Inputs(Types.Command, command)["create"], after.Inputs(Types.Command, command)["create"]);
+            Assert.NotEqual(before.Inputs(Types.Command, command)["delete"], after.Inputs(Types.Command, command)["delete"]);
+        }
     }
 
     [Fact]

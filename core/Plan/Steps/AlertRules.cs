@@ -20,6 +20,9 @@ public static class AlertRules
     /// </summary>
     public static long WantedSeconds(StreamSettings s) => StreamServiceStep.StartTimeoutSeconds(s) + 60;
 
+    /// <summary>The units whose state the service alert watches: what serves viewers and starts channels, and what keeps the tmpfs from filling.</summary>
+    public static IReadOnlyList<string> WatchedUnits { get; } = ["nginx.service", "redis-server.service", "stream-api.service", "origin-hls-cleanup.timer"];
+
     internal static Dictionary<string, Slot> Values(OriginSettings s, Sizing z)
     {
         var a = s.Monitoring.Alerts;
@@ -53,6 +56,8 @@ public static class AlertRules
             ["redis_limit_bytes"] = Template.Token(Share(s.Redis.Maxmemory.Bytes, a.RedisMemoryPercent)),
             ["redis_percent"] = Template.Token(a.RedisMemoryPercent),
             ["redis_maxmemory"] = Template.Token(s.Redis.Maxmemory),
+            // PromQL's regex is anchored; a literal dot is [.] (no backslash to double in YAML or PromQL).
+            ["service_down"] = Template.Lines([$"node_systemd_unit_state{{name=~\"{string.Join('|', WatchedUnits.Select(u => u.Replace(".", "[.]")))}\", state=\"active\"}} == 0"]),
         };
     }
 }

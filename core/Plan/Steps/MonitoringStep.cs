@@ -52,7 +52,7 @@ internal static class MonitoringStep
     /// <summary>Packages the step needs: the enabled exporters, and Prometheus in mode local.</summary>
     public static IEnumerable<string> Packages(OriginSettings s) =>
         Exporters(s).Where(e => e.Settings.Enabled).Select(e => e.Package)
-            .Concat(s.Monitoring.Prometheus.Mode == PrometheusMode.Local ? [PrometheusPackage] : []);
+            .Concat(s.Monitoring.Prometheus.Mode == PrometheusMode.Local ? [PrometheusPackage, AlertRouting.Package] : []);
 
     public static string ListenAddress(MonitoringSettings m) => m.Exposure == ExporterExposure.Loopback ? "127.0.0.1" : "0.0.0.0";
 
@@ -98,6 +98,7 @@ internal static class MonitoringStep
                 ["port"] = Template.Token(m.Prometheus.Port),
             }));
             files.Add(PlanContext.File("/etc/systemd/system/prometheus.service.d/origin.conf", "644", "root", "root", "monitoring/prometheus-sandbox.conf", new()));
+            files.AddRange(AlertRouting.Files(m.Alertmanager));
         }
         var names = Template.Words(enabled.Select(e => e.Package));
         return PlanContext.Step("monitoring", "Prometheus exporters, HLS health metrics, alert rules", files,
@@ -105,19 +106,27 @@ internal static class MonitoringStep
             {
                 ["place"] = PlanContext.PlaceLines(files),
                 // Before anything restarts: a config promtool refuses rolls every file back and the running Prometheus keeps the last good one.
-                ["check"] = Template.Lines(local ? ["promtool check config --lint=none /etc/prometheus/prometheus.yml > /dev/null"] : []),
+                ["check"] = Template.Lines(local
+                    ? ["promtool check config --lint=none /etc/prometheus/prometheus.yml > /dev/null", $"amtool check-config {AlertRouting.ConfigPath} > /dev/null"]
+                    : []),
                 ["exporters"] = names,
+                ["watch_password"] = Template.Lines(m.Redis.Enabled ? [$"watch {RedisStep.PasswordEnv}"] : []),
+                ["password_reader"] = Template.Lines(m.Redis.Enabled
+                    ? ["# The Redis exporter logs in with the password the redis step supplies: a rotation restarts it.",
+                       $"if [[ $exporter == prometheus-redis-exporter ]]; then reads+=({RedisStep.PasswordEnv}); fi"]
+                    : []),
                 ["disabled"] = Template.Words(Exporters(s).Where(e => !e.Settings.Enabled).Select(e => e.Package)),
                 ["wait"] = Template.Lines(enabled.Select(e => $"wait_for_tcp {e.Settings.Port} 15")),
                 ["prometheus"] = Template.Lines([Template.Render(local ? "monitoring/prometheus-local.sh" : "monitoring/prometheus-none.sh", local
-                    ? new() { ["port"] = Template.Token(m.Prometheus.Port) }
+                    ? new() { ["port"] = Template.Token(m.Prometheus.Port), ["alertmanager_port"] = Template.Token(m.Alertmanager.Port) }
                     : new())]),
             },
             new()
             {
                 ["exporters"] = Template.Words(Packages(s)),
                 ["files"] = Template.Words(files.Select(f => f.Path)),
-            });
+            },
+            reads: m.Redis.Enabled ? [Supply.RedisPassword] : []);
     }
 
     /// <summary>The collector script and its timer.</summary>

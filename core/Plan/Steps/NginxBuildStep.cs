@@ -4,7 +4,7 @@ using Origin.Settings;
 namespace Origin.Plan.Steps;
 
 /// <summary>nginx from a pinned, checksummed source tarball into the prefix the audited host uses.</summary>
-internal static class NginxBuildStep
+public static class NginxBuildStep
 {
     /// <summary>Options the stack sets itself; the config's configureFlags follow them.</summary>
     public static IReadOnlyList<string> ConfigureArguments(NginxSettings n) =>
@@ -27,7 +27,20 @@ internal static class NginxBuildStep
     /// <summary>Every temp path ./configure knows: nginx creates each at start, module in use or not.</summary>
     private static readonly string[] TempPaths = ["client-body", "proxy", "fastcgi", "uwsgi", "scgi"];
 
-    public static Step Build(PlanContext c)
+    /// <summary>
+    /// How long the old master may take to exit after QUIT: its workers finish what they send within
+    /// worker_shutdown_timeout, then a margin for the master itself.
+    /// </summary>
+    public static int OldMasterSeconds => NginxConfigStep.WorkerShutdownTimeoutSeconds + 10;
+
+    /// <summary>files/nginx-build/upgrade.sh for a master whose pid file is <paramref name="pidFile"/>; the tests run it against a real nginx.</summary>
+    public static string Upgrade(string pidFile) => Template.Render("nginx-build/upgrade.sh", new()
+    {
+        ["pid_file"] = Template.Shell(pidFile),
+        ["old_master_seconds"] = Template.Token(OldMasterSeconds),
+    });
+
+    internal static Step Build(PlanContext c)
     {
         var n = c.Settings.Nginx;
         var args = ConfigureArguments(n);
@@ -42,6 +55,7 @@ internal static class NginxBuildStep
                 ["sha256"] = Template.Token(n.SourceSha256),
                 ["url"] = Template.Shell(n.SourceUrl.For(n.Version)),
                 ["configure"] = new Slot(Sh.Words(args), false),
+                ["upgrade"] = Template.Lines([Upgrade(NginxConfigStep.PidFile)]),
             },
             new() { ["prefix"] = Template.Shell(n.Prefix.Value) },
             // The download and the compile: about 4 min under the VM rehearsal's emulation on an idle

@@ -5,7 +5,7 @@ using Origin.Tokens;
 namespace Origin.Plan.Steps;
 
 /// <summary>nginx.conf, Cloudflare realip ranges, the unit and log rotation. Tested with nginx -t before any reload.</summary>
-internal static class NginxConfigStep
+public static class NginxConfigStep
 {
     public const string CertificatePath = "/etc/origin-stack/tls/origin.crt";
 
@@ -21,11 +21,20 @@ internal static class NginxConfigStep
     /// </summary>
     public const string TempDir = "/var/cache/nginx";
 
+    /// <summary>
+    /// How long the workers of a replaced config (reload) or binary (upgrade) may finish what they send
+    /// before nginx closes their connections (https://nginx.org/en/docs/ngx_core_module.html#worker_shutdown_timeout).
+    /// A segment takes seconds; a stalled download or a keep-alive connection would hold an old worker,
+    /// and the deleted segments it has open on the tmpfs, indefinitely. Under the unit's TimeoutStopSec=30,
+    /// so a stop's QUIT ends before systemd's SIGKILL.
+    /// </summary>
+    public const int WorkerShutdownTimeoutSeconds = 20;
+
     /// <summary>The channel id pattern nginx matches, from a closed set of character classes.</summary>
     public static string ChannelIdRegex(HlsSettings h) =>
         (h.ChannelIdCharset == ChannelIdCharset.Digits ? "[0-9]" : "[A-Za-z0-9]") + $"{{1,{h.ChannelIdMaxLength}}}";
 
-    public static Step Build(PlanContext c)
+    internal static Step Build(PlanContext c)
     {
         var s = c.Settings;
         var n = s.Nginx;
@@ -44,6 +53,7 @@ internal static class NginxConfigStep
             ["pid_file"] = Template.Token(PidFile),
             ["worker_processes"] = Template.Token(n.WorkerProcesses == 0 ? "auto" : n.WorkerProcesses.ToString()),
             ["rlimit_nofile"] = Template.Token(n.RlimitNofile),
+            ["worker_shutdown_timeout"] = Template.Token($"{WorkerShutdownTimeoutSeconds}s"),
             ["worker_connections"] = Template.Token(n.WorkerConnections),
             ["client_keepalive_timeout"] = Template.Token(n.ClientKeepaliveTimeout),
             ["prefix"] = Template.Token(prefix),

@@ -42,6 +42,10 @@ internal static class ScrapeConfig
                 : "# For your Prometheus (monitoring.prometheus.mode none): merge these jobs into its config, beside origin-rules.yml."),
             ["scrape_interval"] = Template.Token(m.Prometheus.ScrapeInterval),
             ["jobs"] = Template.Lines(jobs),
+            // The local Alertmanager gets every alert; with mode none the operator's Prometheus has its own.
+            ["alerting"] = Template.Lines(m.Prometheus.Mode == PrometheusMode.Local
+                ? ["", "alerting:", "  alertmanagers:", "    - static_configs:", $"        - targets: [\"127.0.0.1:{m.Alertmanager.Port}\"]"]
+                : []),
         };
     }
 }

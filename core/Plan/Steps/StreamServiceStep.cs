@@ -56,8 +56,13 @@ internal static class StreamServiceStep
                 ["git_ref"] = Template.Shell(st.Source.Ref!.Value),
             });
         return PlanContext.Step("stream-service", "stream API (gunicorn, FFmpeg per channel)", [unit, env],
-            new() { ["install_dir"] = installDir, ["fetch_release"] = Template.Lines([release]), ["port"] = Template.Token(st.Port) },
+            new()
+            {
+                ["install_dir"] = installDir, ["fetch_release"] = Template.Lines([release]), ["port"] = Template.Token(st.Port),
+                ["redis_password_env"] = Template.Token(RedisStep.PasswordEnv),
+            },
             new() { ["install_dir"] = installDir },
-            inputs: st.Source.Kind == AppSourceKind.Local ? [PlanInput.AppDirectory] : []);
+            inputs: st.Source.Kind == AppSourceKind.Local ? [PlanInput.AppDirectory] : [],
+            reads: [Supply.RedisPassword]);
     }
 }

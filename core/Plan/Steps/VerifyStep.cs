@@ -49,8 +49,16 @@ internal static class VerifyStep
         Check("http: stub_status answers on loopback", $"http_status 200 http://127.0.0.1:{s.Nginx.StatusPort}/stub_status");
         Check("redis answers with the configured password", $"redis_ping {s.Redis.Port}");
         Check("redis refuses clients without the password", $"redis_refuses_anonymous {s.Redis.Port}");
+        // The API's own health: it pings Redis with the password it runs with, which a rotation it missed
+        // would leave stale (starts would answer 503 while Redis itself answers the new password).
+        Check("http: the stream API reaches Redis with its password", $"http_status 200 http://127.0.0.1:{s.Stream.Port}{AlertRouting.HealthPath}");
         foreach (var e in MonitoringStep.Exporters(s).Where(e => e.Settings.Enabled))
             Check($"http: {e.Name} exporter serves metrics", $"http_status 200 http://127.0.0.1:{e.Settings.Port}/metrics");
+        // The exporters answer with up 0 when they cannot read their service (the Redis one: a stale password).
+        foreach (var (e, metric) in MonitoringStep.Exporters(s).Where(e => e.Settings.Enabled && e.Name != "node").Select(e => (e, $"{e.Name}_up")))
+            Check($"http: the {e.Name} exporter reads {e.Name} ({metric} 1)", $"metric_is http://127.0.0.1:{e.Settings.Port}/metrics {metric} 1");
+        if (s.Monitoring.Prometheus.Mode == PrometheusMode.Local)
+            Check("http: alertmanager is ready for the local prometheus's alerts", $"http_status 200 http://127.0.0.1:{s.Monitoring.Alertmanager.Port}/-/ready");
 
         return Template.Render("verify/verify.sh", new()
         {

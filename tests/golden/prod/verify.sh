@@ -22,6 +22,9 @@ kernel_param() { [[ $(sysctl -n "$1" | tr -s '\t ' '  ') == "$2" ]]; }
 tmpfs_size_kib() { [[ $(findmnt -n -o FSTYPE --mountpoint "$1") == tmpfs && $(findmnt -n -o OPTIONS --mountpoint "$1") == *"size=$2k"* ]]; }
 http_status() { local want=$1; shift; [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$@") == "$want" ]]; }
 nft_table() { nft list table "$@"; }
+# metric_is URL NAME VALUE: the exporter at URL publishes NAME (no labels) with VALUE. grep reads
+# the whole page (no -q): a grep that quits early would fail curl with SIGPIPE, and pipefail the check.
+metric_is() { curl -s --max-time 20 "$1" | grep -x "$2 $3"; }
 
 # Every nginx worker's open-file limit is what was configured: a failed setrlimit is only an
 # alert in the error log, and nginx keeps running with the old limit (AUDIT-NOTES #8).
@@ -75,9 +78,13 @@ check 'http: the token check answers on 65.108.235.165, the address of the DNS r
 check 'http: stub_status answers on loopback' http_status 200 http://127.0.0.1:8080/stub_status
 check 'redis answers with the configured password' redis_ping 6379
 check 'redis refuses clients without the password' redis_refuses_anonymous 6379
+check 'http: the stream API reaches Redis with its password' http_status 200 http://127.0.0.1:5000/api/health
 check 'http: node exporter serves metrics' http_status 200 http://127.0.0.1:9100/metrics
 check 'http: nginx exporter serves metrics' http_status 200 http://127.0.0.1:9113/metrics
 check 'http: redis exporter serves metrics' http_status 200 http://127.0.0.1:9121/metrics
+check 'http: the nginx exporter reads nginx (nginx_up 1)' metric_is http://127.0.0.1:9113/metrics nginx_up 1
+check 'http: the redis exporter reads redis (redis_up 1)' metric_is http://127.0.0.1:9121/metrics redis_up 1
+check 'http: alertmanager is ready for the local prometheus'\''s alerts' http_status 200 http://127.0.0.1:9093/-/ready
 
 if (( failures > 0 )); then
     echo "$failures check(s) failed" >&2

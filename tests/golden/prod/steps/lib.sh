@@ -14,6 +14,11 @@ export LC_ALL=C DEBIAN_FRONTEND=noninteractive
 readonly STATE=/var/lib/origin-stack
 readonly STAGE=$STATE/stage/$STEP
 readonly ROLLBACK=$STATE/rollback/$STEP
+# Paths this step changed that its services have not taken up yet: written, and on disk, before each
+# change, and removed once the apply has restarted or reloaded what reads them (finish_apply). A run
+# killed in between (SIGKILL: an SSH drop, timeout's KILL, the OOM killer; no trap runs) leaves it, and
+# the next run acts on those paths as its own changes, so the service is not left on its old config.
+readonly PENDING=$STATE/pending/$STEP
 
 # Paths (and pseudo-paths such as "packages") this run changed.
 CHANGED=()
@@ -65,6 +70,7 @@ on_error() {
     trap - ERR
     set +e
     log "failed (exit $status) at line $line; restoring the files this run replaced"
+    drop_policy_rc_d
     rollback
     if declare -F after_rollback > /dev/null; then after_rollback; fi
     exit "$status"
@@ -78,9 +84,25 @@ on_stop() {
     trap - ERR TERM INT
     set +e
     log "stopped while running: $what; restoring the files this run replaced"
+    drop_policy_rc_d
     rollback
     if declare -F after_rollback > /dev/null; then after_rollback; fi
     exit 124
+}
+
+# pending PATH: record, durably, that PATH is about to change and what reads it must take it up.
+pending() {
+    mkdir -p "${PENDING%/*}"
+    printf '%s\n' "$1" >> "$PENDING"
+    sync -- "$PENDING"
+    sync -- "${PENDING%/*}"
+}
+
+# changed_path PATH: a change the step made itself (a link switched, a file generated): recorded as
+# pending first, then noted for this run. Call it before making the change.
+changed_path() {
+    pending "$1"
+    CHANGED+=("$1")
 }
 
 # place DEST MODE OWNER GROUP: install the staged copy of DEST when content, mode or owner differ.
@@ -93,24 +115,32 @@ place() {
     fi
     save "$dest"
     install -D -m "$mode" -o "$owner" -g "$group" -- "$src" "$dest.origin-new"
+    changed_path "$dest"
     mv -f -- "$dest.origin-new" "$dest"
-    CHANGED+=("$dest")
     log "updated $dest"
 }
 
 # track PATH: a file installed from stdin by its supply script. Notes whether it changed since the
 # last successful run of this step, so the step restarts what reads it.
-track() {
-    local path=$1 sum record
-    record=$STATE/supplied/${1//\//%}
+track() { changed_since "$1" "$STATE/supplied/${1//\//%}"; }
+
+# watch PATH: a file another step supplies and this step's services read (the Redis password, for
+# the API and the exporter). Its own record per step: the supplying step's track has already
+# recorded the new content by the time this step runs.
+watch() { changed_since "$1" "$STATE/supplied/$STEP/${1//\//%}"; }
+
+# changed_since PATH RECORD: compare PATH's digest with the one RECORD holds from the last successful run.
+changed_since() {
+    local path=$1 record=$2 sum
     [[ -f $path ]] || die "$path has not been supplied yet"
     sum=$(sha256sum < "$path")
     sum=${sum%% *}
     if [[ -f $record && $(< "$record") == "$sum" ]]; then return 0; fi
     save "$record"
-    mkdir -p "$STATE/supplied"
+    mkdir -p "${record%/*}"
+    # Pending before the record: a run killed after it would otherwise find the new sum and restart nothing.
+    changed_path "$path"
     printf '%s\n' "$sum" > "$record"
-    CHANGED+=("$path")
     log "$path changed since the last run"
 }
 
@@ -127,23 +157,54 @@ remove() {
     done
 }
 
+# Keeps installed services from starting while a converge installs packages (invoke-rc.d asks
+# /usr/sbin/policy-rc.d; 101 is "action forbidden": Debian Policy's policy-rc.d interface,
+# /usr/share/doc/init-system-helpers/README.policy-rc.d.gz). The marker line tells ours from an
+# operator's, which is never touched.
+readonly POLICY_RC_D=/usr/sbin/policy-rc.d
+readonly POLICY_RC_D_MARK="# origin-stack: no service starts while the converge installs packages"
+
+# drop_policy_rc_d: remove our policy-rc.d, left by this run or by one killed (no trap runs on
+# SIGKILL) while it installed: left behind it would keep unattended upgrades from restarting services.
+drop_policy_rc_d() {
+    if [[ -f $POLICY_RC_D ]] && grep -qxF "$POLICY_RC_D_MARK" "$POLICY_RC_D"; then rm -f -- "$POLICY_RC_D"; fi
+}
+
 # ensure_packages PKG...: install what is missing. Services do not start on install (policy-rc.d):
 # each step starts its service once it is configured, so nothing runs with Debian's defaults.
 ensure_packages() {
     local missing=() pkg
+    drop_policy_rc_d
+    if [[ -e $POLICY_RC_D ]]; then log "keeping $POLICY_RC_D, which is not the stack's"; fi
+    # A dpkg killed mid-install leaves packages unpacked but not configured, and apt refuses every
+    # install until `dpkg --configure -a` has run (apt's "dpkg was interrupted" error): finish it first,
+    # under the same policy, since what it configures was meant to be installed without starting.
+    if [[ -n $(dpkg --audit 2> /dev/null) ]]; then
+        log "a previous dpkg run was interrupted; dpkg --configure -a"
+        hold_services
+        dpkg --configure -a > /dev/null
+        drop_policy_rc_d
+    fi
     for pkg; do
         dpkg-query -W -f='${db:Status-Status}' "$pkg" 2> /dev/null | grep -qx installed || missing+=("$pkg")
     done
     (( ${#missing[@]} == 0 )) && return 0
     log "installing ${missing[*]}"
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-    chmod 755 /usr/sbin/policy-rc.d
+    hold_services
     # Another apt or dpkg (unattended-upgrades on a fresh server) holds the lock for a while: wait for
     # it, but not beyond the step's budget; apt then names the lock and its holder (apt.conf(5)).
     apt-get update -qq -o DPkg::Lock::Timeout=300
     apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confold "${missing[@]}" > /dev/null
-    rm -f /usr/sbin/policy-rc.d
+    drop_policy_rc_d
     CHANGED+=(packages)
+}
+
+# hold_services: our policy-rc.d, unless the host has its own (which then decides).
+hold_services() {
+    if [[ ! -e $POLICY_RC_D ]]; then
+        printf '#!/bin/sh\n%s\nexit 101\n' "$POLICY_RC_D_MARK" > "$POLICY_RC_D"
+        chmod 755 "$POLICY_RC_D"
+    fi
 }
 
 # units_changed: did this run change a unit file or drop-in?
@@ -192,13 +253,25 @@ record() {
     sync -- "${1%/*}"
 }
 
+# clear_pending: what the step changed is in service (or reverted); the next run starts clean.
+clear_pending() {
+    if [[ -f $PENDING ]]; then
+        rm -f -- "$PENDING"
+        sync -- "${PENDING%/*}"
+    fi
+}
+
 finish_apply() {
+    clear_pending
     mkdir -p "$STATE/applied"
     record "$STATE/applied/$STEP" "${ORIGIN_STEP_HASH:-unknown}"
     log "applied (${#CHANGED[@]} changed)"
 }
 
 finish_revert() {
+    clear_pending
+    # What this step's watch recorded: a new apply then takes every watched file up afresh.
+    rm -rf "$STATE/supplied/$STEP"
     rm -f "$STATE/applied/$STEP"
     log "reverted (${#CHANGED[@]} removed)"
 }
@@ -208,6 +281,10 @@ install -d -m 700 "$STATE"
 rm -rf "$ROLLBACK"
 mkdir -p "$ROLLBACK"
 : > "$ROLLBACK/created"
+if [[ -f $PENDING ]]; then
+    mapfile -t CHANGED < "$PENDING"
+    log "a previous run stopped before its services took up: ${CHANGED[*]}"
+fi
 trap 'on_error $LINENO' ERR
 # (In a signal trap LINENO is 1; BASH_COMMAND is what was running.)
 trap 'on_stop "$BASH_COMMAND"' TERM INT

@@ -12,7 +12,8 @@ install_dir=/opt/streamapp
 unit=/etc/systemd/system/stream-api.service
 place "$unit" 644 root root
 place /etc/origin-stack/stream-api.env 644 root root
-[[ -f /etc/origin-stack/redis-password.env ]] || die "the redis step has not supplied the Redis password yet"
+# The API logs in to Redis with it: a rotated password restarts the API.
+watch /etc/origin-stack/redis-password.env
 
 # The app: a release directory per content hash, and an atomic switch of the "current" link.
 install -d -m 755 "$install_dir/releases"
@@ -28,8 +29,8 @@ fi
 if [[ $(readlink "$install_dir/current" 2> /dev/null) != "releases/$release" ]]; then
     save "$install_dir/current"
     ln -sfn "releases/$release" "$install_dir/current.new"
+    changed_path "$install_dir/current"
     mv -T -f "$install_dir/current.new" "$install_dir/current"
-    CHANGED+=("$install_dir/current")
     log "switched to release $release"
 fi
 # Keep the newest three releases for a manual rollback.

@@ -22,11 +22,18 @@ place /etc/prometheus/origin-rules.yml 644 root root
 place /etc/origin-stack/monitoring/grafana-dashboard.json 644 root root
 place /etc/default/prometheus 644 root root
 place /etc/systemd/system/prometheus.service.d/origin.conf 644 root root
+place /etc/default/prometheus-alertmanager 644 root root
+place /etc/prometheus/alertmanager.yml 640 root prometheus
 promtool check config --lint=none /etc/prometheus/prometheus.yml > /dev/null
+amtool check-config /etc/prometheus/alertmanager.yml > /dev/null
+watch /etc/origin-stack/redis-password.env
 if units_changed; then systemctl daemon-reload; fi
 for exporter in prometheus-node-exporter prometheus-nginx-exporter prometheus-redis-exporter; do
     systemctl enable --quiet "$exporter.service"
-    if changed_any "/etc/default/$exporter" "/etc/systemd/system/$exporter.service.d/origin.conf" || ! systemctl is-active --quiet "$exporter.service"; then
+    reads=("/etc/default/$exporter" "/etc/systemd/system/$exporter.service.d/origin.conf")
+    # The Redis exporter logs in with the password the redis step supplies: a rotation restarts it.
+    if [[ $exporter == prometheus-redis-exporter ]]; then reads+=(/etc/origin-stack/redis-password.env); fi
+    if changed_any "${reads[@]}" || ! systemctl is-active --quiet "$exporter.service"; then
         systemctl restart "$exporter.service"
     fi
 done
@@ -43,7 +50,18 @@ wait_for_tcp 9121 15
 # One collection now, so the HLS metrics exist before the timer's first run; a failing collector fails the step.
 systemctl start origin-hls-metrics.service
 systemctl enable --quiet --now origin-hls-metrics.timer
-# The origin's own Prometheus, with the config and rules promtool passed above.
+# The origin's own Alertmanager and Prometheus, with the configs promtool and amtool passed above.
+# Alertmanager first, so the alerts of a restarted Prometheus have somewhere to go.
+systemctl enable --quiet prometheus-alertmanager.service
+if changed_any /etc/default/prometheus-alertmanager || ! systemctl is-active --quiet prometheus-alertmanager.service; then
+    systemctl restart prometheus-alertmanager.service
+elif changed_any /etc/prometheus/alertmanager.yml; then
+    # Debian's unit reloads with SIGHUP (ExecReload=/bin/kill -HUP $MAINPID), which Alertmanager takes
+    # as "read the config again" (https://prometheus.io/docs/alerting/0.25/configuration/); a unit
+    # without ExecReload would be restarted, which loses nothing Alertmanager keeps on disk.
+    systemctl reload-or-restart prometheus-alertmanager.service
+fi
+wait_for_tcp 9093 30
 systemctl enable --quiet prometheus.service
 if changed_any /etc/default/prometheus /etc/systemd/system/prometheus.service.d/origin.conf || ! systemctl is-active --quiet prometheus.service; then
     systemctl restart prometheus.service

@@ -10,7 +10,7 @@ readonly STEP=packages
 
 # Debian packages every later step needs, and the service user. Nothing starts here.
 install -d -m 755 /etc/origin-stack
-ensure_packages ca-certificates curl openssl logrotate nftables build-essential libpcre2-dev zlib1g-dev libssl-dev libperl-dev redis-server ffmpeg gunicorn python3 python3-flask python3-redis prometheus-node-exporter prometheus-nginx-exporter prometheus-redis-exporter prometheus
+ensure_packages ca-certificates curl openssl logrotate nftables build-essential libpcre2-dev zlib1g-dev libssl-dev libperl-dev redis-server ffmpeg gunicorn python3 python3-flask python3-redis prometheus-node-exporter prometheus-nginx-exporter prometheus-redis-exporter prometheus prometheus-alertmanager
 
 if ! id -u streamapi > /dev/null 2>&1; then
     # The stream API and its FFmpeg children run as this user; it owns the HLS directory.

@@ -10,11 +10,11 @@ readonly STEP=monitoring
 
 begin_revert
 systemctl disable --now --quiet origin-hls-metrics.timer 2> /dev/null || true
-for service in prometheus-node-exporter prometheus-nginx-exporter prometheus-redis-exporter prometheus; do
+for service in prometheus-node-exporter prometheus-nginx-exporter prometheus-redis-exporter prometheus prometheus-alertmanager; do
     if systemctl is-enabled --quiet "$service.service" 2> /dev/null; then systemctl disable --now --quiet "$service.service"; fi
 done
-remove /etc/default/prometheus-node-exporter /etc/systemd/system/prometheus-node-exporter.service.d/origin.conf /etc/default/prometheus-nginx-exporter /etc/systemd/system/prometheus-nginx-exporter.service.d/origin.conf /etc/default/prometheus-redis-exporter /etc/systemd/system/prometheus-redis-exporter.service.d/origin.conf /usr/local/lib/origin-stack/hls-metrics.py /etc/systemd/system/origin-hls-metrics.service /etc/systemd/system/origin-hls-metrics.timer /etc/prometheus/prometheus.yml /etc/prometheus/origin-rules.yml /etc/origin-stack/monitoring/grafana-dashboard.json /etc/default/prometheus /etc/systemd/system/prometheus.service.d/origin.conf /var/lib/prometheus/node-exporter/origin_hls.prom /var/lib/origin-hls-metrics
+remove /etc/default/prometheus-node-exporter /etc/systemd/system/prometheus-node-exporter.service.d/origin.conf /etc/default/prometheus-nginx-exporter /etc/systemd/system/prometheus-nginx-exporter.service.d/origin.conf /etc/default/prometheus-redis-exporter /etc/systemd/system/prometheus-redis-exporter.service.d/origin.conf /usr/local/lib/origin-stack/hls-metrics.py /etc/systemd/system/origin-hls-metrics.service /etc/systemd/system/origin-hls-metrics.timer /etc/prometheus/prometheus.yml /etc/prometheus/origin-rules.yml /etc/origin-stack/monitoring/grafana-dashboard.json /etc/default/prometheus /etc/systemd/system/prometheus.service.d/origin.conf /etc/default/prometheus-alertmanager /etc/prometheus/alertmanager.yml /var/lib/prometheus/node-exporter/origin_hls.prom /var/lib/origin-hls-metrics
 # Debian's own defaults come back from the packages.
-apt-get install -y -qq --reinstall -o Dpkg::Options::=--force-confmiss prometheus-node-exporter prometheus-nginx-exporter prometheus-redis-exporter prometheus > /dev/null
+apt-get install -y -qq --reinstall -o Dpkg::Options::=--force-confmiss prometheus-node-exporter prometheus-nginx-exporter prometheus-redis-exporter prometheus prometheus-alertmanager > /dev/null
 systemctl daemon-reload
 finish_revert
