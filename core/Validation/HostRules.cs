@@ -47,6 +47,15 @@ internal static class HostRules
             case HostMode.Dedicated:
                 if (host.Dedicated.Address is null)
                     f.Error(Of("host.dedicated.address"), "the public address of the server to adopt", "nothing");
+                // Every converge dials this address, so it comes from a source address of the same family, and the
+                // firewall admits SSH only from host.adminCidrs of that family: with none, the confirm is dropped,
+                // the ruleset rolls back, and every up fails.
+                else if (host.AdminCidrs.Count > 0 && host.AdminCidrs.All(c => c.IsIPv6 != (host.Dedicated.Address.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)))
+                {
+                    var family = host.Dedicated.Address.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
+                    f.Error(Of("host.adminCidrs"), $"at least one {family} network: the converge dials host.dedicated.address ({host.Dedicated.Address}), an {family} address, and the firewall admits SSH only from host.adminCidrs of its family",
+                        string.Join(", ", host.AdminCidrs));
+                }
                 break;
         }
         if (sizing.Ram is null)

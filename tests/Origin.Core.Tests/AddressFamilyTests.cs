@@ -14,11 +14,14 @@ public class AddressFamilyTests
     /// <summary>A global unicast address (Hetzner's 2a01:4f8::/29): validation refuses documentation and private ranges.</summary>
     private const string V6Address = "2a01:4f8:c17:2a5b::1";
 
+    /// <summary>SSH to an IPv6 address comes from an IPv6 network: the firewall must admit one (validation says so).</summary>
+    private const string AdminV6 = "host.adminCidrs=[\"203.0.113.0/24\", \"2001:db8:1::/48\"]";
+
     [Theory]
     [MemberData(nameof(ReleaseTools.Releases), MemberType = typeof(ReleaseTools))]
     public void A_host_adopted_by_its_IPv6_address_listens_on_IPv6_and_verifies_there(int release)
     {
-        var plan = Stacks.ProdPlan($"host.release={release}", $"host.dedicated.address={V6Address}");
+        var plan = Stacks.ProdPlan($"host.release={release}", $"host.dedicated.address={V6Address}", AdminV6);
         var conf = plan.Files.Single(f => f.Path == "/opt/nginx/nginx.conf").Content;
         Assert.Contains("\n        listen [::]:80 default_server ", conf);
         Assert.Contains("\n        listen [::]:443 ssl default_server ", conf);

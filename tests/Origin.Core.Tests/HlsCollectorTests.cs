@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Origin.Plan;
 using Xunit.Abstractions;
@@ -153,6 +154,29 @@ public partial class HlsCollectorTests(ITestOutputHelper output)
         Assert.DoesNotContain(second.Keys, k => k.Contains("channel=\"10\""));
         PromtoolAccepts(scene.Output);
     }
+
+    /// <summary>
+    /// What the collector remembers comes from what nginx let through: anyone on the internet can send requests for
+    /// made-up channels (a 403 without a token, a 429, a 404), and none of them may add a record it keeps for an
+    /// hour and rewrites every run. Viewers with valid tokens whose starts fail (504) are remembered, up to a cap.
+    /// </summary>
+    [Fact]
+    public void Requests_nginx_refused_add_no_channel_and_channels_that_never_played_are_capped()
+    {
+        using var scene = new Scene();
+        int[] refusals = [403, 404, 429];
+        File.AppendAllText(scene.Log, string.Concat(Enumerable.Range(0, 300).Select(i =>
+            LogLine($"/live/stream_{i}.m3u8", refusals[i % 3], "-") + LogLine($"/live/stream_{i}_{1796680000 + i}.ts", refusals[i % 3], "-"))));
+        Assert.Equal(0, scene.Run().ExitCode);
+        Assert.Empty(Records(scene));
+
+        File.AppendAllText(scene.Log, string.Concat(Enumerable.Range(0, 1200).Select(i => LogLine($"/live/stream_9{i}.m3u8", 504, "28.001"))));
+        Assert.Equal(0, scene.Run().ExitCode);
+        Assert.Equal(1000, Records(scene).Count);
+    }
+
+    private static List<string> Records(Scene scene) =>
+        JsonDocument.Parse(File.ReadAllText(scene.Root["state/channels.json"])).RootElement.EnumerateObject().Select(p => p.Name).ToList();
 
     [Fact]
     public void Responses_are_counted_by_kind_and_status_across_runs_and_log_rotations()

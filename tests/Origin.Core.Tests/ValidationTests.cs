@@ -58,6 +58,17 @@ public class ValidationTests
         Assert.Contains("CIDR", message);
     }
 
+    /// <summary>The converge dials the adopted address, so SSH comes from an address of its family: the firewall must admit one.</summary>
+    [Theory]
+    [InlineData("2a01:4f8:c17:2a5b::1", "[\"198.51.100.0/24\"]", "IPv6")]
+    [InlineData("65.108.235.165", "[\"2001:db8:1::/48\"]", "IPv4")]
+    public void An_adopted_address_whose_family_no_admin_network_has_is_refused(string address, string cidrs, string family)
+    {
+        var message = ErrorAt(Stacks.Load($"host.dedicated.address={address}", $"host.adminCidrs={cidrs}"), "origin:host.adminCidrs");
+        Assert.Contains($"at least one {family} network", message);
+        NoErrors(Stacks.Load($"host.dedicated.address={address}", $"host.adminCidrs=[\"198.51.100.0/24\", \"2001:db8:1::/48\"]"));
+    }
+
     [Theory]
     [InlineData("Live.Example.com")]
     [InlineData("live_origin.example.com")]
@@ -479,7 +490,7 @@ public class ValidationTests
     [InlineData("2a01:4f9:c010:1234::1")]
     public void A_public_dedicated_address_is_accepted(string address)
     {
-        NoErrors(Stacks.Load($"host.dedicated.address=\"{address}\""));
+        NoErrors(Stacks.Load($"host.dedicated.address=\"{address}\"", "host.adminCidrs=[\"203.0.113.0/24\", \"2001:db8:1::/48\"]"));
     }
 
     [Fact]

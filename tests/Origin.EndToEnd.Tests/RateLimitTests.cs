@@ -53,6 +53,10 @@ public sealed class RateLimitTests(OriginFixture fixture, ITestOutputHelper outp
 
         // The addresses themselves, well within their own limit, are not.
         Assert.Equal(HttpStatusCode.OK, (await Box.Edge.GetText(Box.PlaylistUrl(channel, other), first)).Status);
+
+        // Whoever reads nginx's error log learns no token from the refusals (an error line carries the request line).
+        var errors = File.Exists(Box.Root["/var/log/nginx/error.log"]) ? await File.ReadAllTextAsync(Box.Root["/var/log/nginx/error.log"]) : "";
+        Assert.DoesNotContain(shared, errors, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 60_000)]

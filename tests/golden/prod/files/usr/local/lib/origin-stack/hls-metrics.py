@@ -30,6 +30,8 @@ LOG_CHUNK = 64 << 20
 # How long a channel is remembered after it last played, was asked for and had an FFmpeg: its record outlives its
 # playlist, so a channel that stopped playing while viewers still ask for it stays visible (and alerting).
 RECORD_SECONDS = 3600
+# Channels remembered that never played here: starts that fail, each from a viewer with a valid token.
+MAX_UNPLAYED_RECORDS = 1000
 
 
 def parse_args():
@@ -217,7 +219,7 @@ def classify(uri, args, playlist_uri, upstream):
 
 def collect_access_log(args, m):
     """Responses by kind and status since the log began, counted incrementally from a saved offset. Returns the
-    channels viewers asked for (a playlist or a segment, whatever the answer) in the lines read now."""
+    channels viewers asked for (a playlist or a segment that nginx let through: not a 4xx) in the lines read now."""
     state_path = os.path.join(args.state_dir, "access-log.json")
     try:
         state = json.loads(read(state_path))
@@ -240,7 +242,9 @@ def collect_access_log(args, m):
                     key = classify(match.group(1), args, playlist_uri, match.group(3)) + "|" + match.group(2)
                     counts[key] = counts.get(key, 0) + 1
                     channel = requested_channel(match.group(1), args)
-                    if channel is not None:
+                    # Only a viewer nginx let through asks for a channel: a 4xx (no or a forged token, a limit, a
+                    # missing segment) is anyone on the internet, and would fill the records with made-up ids.
+                    if channel is not None and not match.group(2).startswith("4"):
                         requested.add(channel)
             state = {"inode": st.st_ino, "offset": offset + end, "counts": counts}
     except FileNotFoundError:
@@ -270,6 +274,10 @@ def collect_channel_records(args, now, playing, running, requested, m):
         records.setdefault(channel, {"progress": None, "target": None, "requested": 0})["running"] = now
     records = {c: r for c, r in records.items()
                if max(r.get("progress") or 0, r.get("requested") or 0, r.get("running") or 0) > now - RECORD_SECONDS}
+    # Channels asked for that never played here are the only ones requests alone can add: keep the latest few.
+    unplayed = sorted((c for c, r in records.items() if r.get("progress") is None), key=lambda c: records[c].get("requested") or 0)
+    for channel in unplayed[:max(0, len(unplayed) - MAX_UNPLAYED_RECORDS)]:
+        del records[channel]
     for channel in sorted(records):
         record = records[channel]
         if record.get("progress") is None:
