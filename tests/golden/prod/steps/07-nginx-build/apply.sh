@@ -80,8 +80,12 @@ else
         die "the nginx build failed; the installed nginx is untouched"
     fi
 
-    # Only a finished build replaces the binary; on failure from here on, the old one comes back.
+    # Only a finished build replaces the binary; on failure from here on, the old one comes back, and so do
+    # the dynamic perl module and its Perl side, which make install replaces too: the old binary refuses a
+    # module built for another version at its next reload or boot.
     save "$prefix/sbin/nginx"
+    save "$prefix/modules"
+    save "$prefix/perl"
     save "$marker"
     make -C "$build" install > /dev/null
     printf '%s\n' "$want" > "$marker"
